@@ -1,0 +1,81 @@
+package discover
+
+import (
+	"fmt"
+	"math/bits"
+	"strconv"
+	"strings"
+
+	"k8s.io/utils/cpuset"
+)
+
+// maxCPUID bounds the CPU IDs accepted from a file, so a corrupt capture
+// cannot make a parser allocate without limit (the kernel's NR_CPUS is at
+// most 8192 today).
+const maxCPUID = 1 << 16
+
+// ParseCPUList parses a Linux cpulist ("0-3,8,10-11"). White space around the
+// list is ignored, an empty list (or the kernel's "(null)") is the empty set.
+func ParseCPUList(s string) (cpuset.CPUSet, error) {
+	s = strings.TrimSpace(s)
+	if s == "" || s == "(null)" {
+		return cpuset.New(), nil
+	}
+	set, err := cpuset.Parse(s)
+	if err != nil {
+		return cpuset.New(), fmt.Errorf("invalid cpulist %q: %w", s, err)
+	}
+	if set.Size() > 0 && set.List()[set.Size()-1] >= maxCPUID {
+		return cpuset.New(), fmt.Errorf("invalid cpulist %q: cpu ids must be below %d", s, maxCPUID)
+	}
+	return set, nil
+}
+
+// ParseCPUMask parses a kernel hex CPU mask: comma-separated 32-bit words,
+// most significant first ("00000000,0000000f"). A leading "0x" is accepted.
+func ParseCPUMask(s string) (cpuset.CPUSet, error) {
+	s = strings.TrimSpace(s)
+	s = strings.TrimPrefix(strings.TrimPrefix(s, "0x"), "0X")
+	if s == "" {
+		return cpuset.New(), fmt.Errorf("invalid cpu mask %q: empty", s)
+	}
+	words := strings.Split(s, ",")
+	if len(words)*32 > maxCPUID {
+		return cpuset.New(), fmt.Errorf("invalid cpu mask: %d words is more than %d cpus", len(words), maxCPUID)
+	}
+	var ids []int
+	for i, w := range words {
+		if w == "" || len(w) > 8 {
+			return cpuset.New(), fmt.Errorf("invalid cpu mask %q: word %d is %q", s, i+1, w)
+		}
+		v, err := strconv.ParseUint(w, 16, 32)
+		if err != nil {
+			return cpuset.New(), fmt.Errorf("invalid cpu mask %q: word %d is %q", s, i+1, w)
+		}
+		base := (len(words) - 1 - i) * 32
+		for v != 0 {
+			b := bits.TrailingZeros64(v)
+			ids = append(ids, base+b)
+			v &^= 1 << b
+		}
+	}
+	return cpuset.New(ids...), nil
+}
+
+// FormatCPUMask writes a set as a kernel hex mask of at least one 32-bit
+// word, the inverse of ParseCPUMask.
+func FormatCPUMask(set cpuset.CPUSet) string {
+	n := 1
+	if set.Size() > 0 {
+		n = set.List()[set.Size()-1]/32 + 1
+	}
+	words := make([]uint32, n)
+	for _, id := range set.UnsortedList() {
+		words[id/32] |= 1 << (id % 32)
+	}
+	parts := make([]string, n)
+	for i := range words {
+		parts[n-1-i] = fmt.Sprintf("%08x", words[i])
+	}
+	return strings.Join(parts, ",")
+}
