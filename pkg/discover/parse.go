@@ -21,14 +21,28 @@ func ParseCPUList(s string) (cpuset.CPUSet, error) {
 	if s == "" || s == "(null)" {
 		return cpuset.New(), nil
 	}
+	if err := checkCPUListBounds(s); err != nil {
+		return cpuset.New(), fmt.Errorf("invalid cpulist %q: %w", s, err)
+	}
 	set, err := cpuset.Parse(s)
 	if err != nil {
 		return cpuset.New(), fmt.Errorf("invalid cpulist %q: %w", s, err)
 	}
-	if set.Size() > 0 && set.List()[set.Size()-1] >= maxCPUID {
-		return cpuset.New(), fmt.Errorf("invalid cpulist %q: cpu ids must be below %d", s, maxCPUID)
-	}
 	return set, nil
+}
+
+// checkCPUListBounds rejects IDs at or above maxCPUID before cpuset.Parse
+// expands a range such as "0-999999999" element by element.
+func checkCPUListBounds(s string) error {
+	for _, part := range strings.Split(s, ",") {
+		for _, n := range strings.SplitN(part, "-", 2) {
+			v, err := strconv.Atoi(strings.TrimSpace(n))
+			if err == nil && (v >= maxCPUID || v < 0) {
+				return fmt.Errorf("cpu id %d is not below %d", v, maxCPUID)
+			}
+		}
+	}
+	return nil
 }
 
 // ParseCPUMask parses a kernel hex CPU mask: comma-separated 32-bit words,

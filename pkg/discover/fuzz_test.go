@@ -1,0 +1,90 @@
+package discover_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/rtnode/rtnode/pkg/discover"
+)
+
+// The fuzz targets check that the parsers never panic and that what they
+// accept round-trips. Seeds are real kernel output.
+
+func FuzzParseCPUList(f *testing.F) {
+	for _, s := range []string{"0-3,8", "", "(null)", "0", "1-2,4-5\n", "3-1", "0-65535"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		set, err := discover.ParseCPUList(s)
+		if err != nil {
+			return
+		}
+		again, err := discover.ParseCPUList(set.String())
+		if err != nil || !again.Equals(set) {
+			t.Fatalf("cpulist %q -> %q does not round-trip: %v", s, set.String(), err)
+		}
+	})
+}
+
+func FuzzParseCPUMask(f *testing.F) {
+	for _, s := range []string{"f", "00000000,00000001", "0000,000000ff,ffffffff", "0x3", "", ","} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		set, err := discover.ParseCPUMask(s)
+		if err != nil {
+			return
+		}
+		again, err := discover.ParseCPUMask(discover.FormatCPUMask(set))
+		if err != nil || !again.Equals(set) {
+			t.Fatalf("mask %q -> %s does not round-trip: %v", s, set, err)
+		}
+	})
+}
+
+func FuzzParseInterrupts(f *testing.F) {
+	f.Add("           CPU0       CPU1\n 24:   1  2  IR-PCI-MSI 1048576-edge eth0\nLOC: 5 6 Local timer interrupts\nERR: 0\n")
+	f.Add("CPU0\n0: 1 IO-APIC 2-edge timer\n")
+	f.Add("CPU0 CPU7\n\n1:\n")
+	f.Add("")
+	f.Fuzz(func(t *testing.T, s string) {
+		lines, err := discover.ParseInterrupts(strings.NewReader(s))
+		if err != nil {
+			return
+		}
+		for _, l := range lines {
+			if l.ID == "" {
+				t.Fatalf("accepted a line without an id in %q", s)
+			}
+		}
+	})
+}
+
+func FuzzSplitCmdline(f *testing.F) {
+	f.Add(`BOOT_IMAGE=/vmlinuz ro isolcpus=managed_irq,domain,2-7 dyndbg="file a.c +p"`)
+	f.Add(`"unterminated`)
+	f.Add("a==b =c\t\n")
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, a := range discover.SplitCmdline(s) {
+			if strings.ContainsAny(a.Key, " \t\n") && !strings.Contains(s, `"`) {
+				t.Fatalf("key %q holds white space outside quotes in %q", a.Key, s)
+			}
+			if a.Key == "isolcpus" {
+				_, _ = discover.ParseIsolcpus(a.Value)
+			}
+		}
+	})
+}
+
+func FuzzParseMounts(f *testing.F) {
+	f.Add("cgroup2 /sys/fs/cgroup cgroup2 rw,nosuid 0 0\n")
+	f.Add("x /a\\040b\\0 ext4 ro 0 0\n")
+	f.Fuzz(func(t *testing.T, s string) {
+		ms, _ := discover.ParseMounts(strings.NewReader(s))
+		for _, m := range ms {
+			if m.FSType == "" {
+				t.Fatalf("mount without a type from %q", s)
+			}
+		}
+	})
+}
