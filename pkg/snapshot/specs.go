@@ -14,7 +14,7 @@ import (
 // A glob that matches a directory is copied as an empty directory (netdev
 // names); symlinks are copied as links.
 var staticSpecs = []string{
-	"proc/cpuinfo", "proc/meminfo", "proc/self/mounts", "proc/cmdline", "proc/version",
+	"proc/cpuinfo", "proc/meminfo", "proc/self/mounts", "proc/mounts", "proc/cmdline", "proc/version",
 	"proc/stat", "proc/sys/kernel/osrelease", "proc/interrupts",
 	"proc/irq/default_smp_affinity",
 	"proc/irq/*/smp_affinity", "proc/irq/*/smp_affinity_list",

@@ -48,6 +48,13 @@ func NewCommand() *cobra.Command {
 		Short:         "Make a Kubernetes edge node deterministic for real-time workloads",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usagef("unknown command %q (see rtnode --help)", args[0])
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	cmd.PersistentFlags().StringVar(&g.root, "root", "/", "host root: / live, /host in a DaemonSet, or an unpacked snapshot")
 	cmd.PersistentFlags().BoolVarP(&g.verbose, "verbose", "v", false, "debug logs on stderr")

@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -17,6 +18,9 @@ func newSnapshotCommand(g *globals) *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if output == "" {
 				return usagef("-o: an output file is required")
+			}
+			if _, err := os.Lstat(output); err == nil {
+				return usagef("-o: %s already exists; rtnode snapshot does not overwrite files", output)
 			}
 			root, err := g.hostRoot()
 			if err != nil {
