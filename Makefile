@@ -1,0 +1,64 @@
+# rtnode — build, run and test. `make run` and `make test` install what they
+# need on a Debian machine (as root) and are what README.md and CI use.
+
+SHELL      := /bin/bash
+GO         ?= go
+BIN        := bin
+GOFLAGS    ?=
+# Debian packages the tests and the main job use: tar and bzip2 unpack the
+# machine captures, pci.ids names PCI devices, GNU time measures RSS.
+APT_PKGS   := tar bzip2 pci.ids time
+FUZZTIME   ?= 10s
+
+.PHONY: all build run test deps go-check vet fmt-check fuzz bench clean
+
+all: build
+
+deps: go-check
+	@missing=""; for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" != 0 ]; then echo "make: missing Debian packages:$$missing (run as root to install them)"; exit 1; fi; \
+	  echo "installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+# go.mod names Go 1.26; an older go command fetches that toolchain from the
+# Go module proxy by itself (GOTOOLCHAIN=auto). Without any go command,
+# Debian's golang-go is installed to bootstrap it.
+go-check:
+	@command -v $(GO) >/dev/null 2>&1 || { \
+	  echo "installing golang-go to bootstrap the Go toolchain"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq golang-go >/dev/null; }
+	@$(GO) version
+
+build: go-check
+	$(GO) build $(GOFLAGS) -o $(BIN)/rtnode ./cmd/rtnode
+
+# The main job on the embedded default profile. For now: discover this
+# machine and print its model (later issues grow it into plan → tune →
+# measure).
+run: deps build
+	$(BIN)/rtnode discover
+
+vet: go-check
+	$(GO) vet ./...
+
+fmt-check: go-check
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change: $$out"; exit 1; fi
+
+# Every test: unit, capture, synthetic, live-host, CLI and fuzz seeds.
+test: deps fmt-check vet
+	$(GO) test -count=1 ./...
+
+# Coverage-guided fuzzing of every parser, FUZZTIME each.
+fuzz: go-check
+	@for f in $$($(GO) test -list 'Fuzz.*' ./pkg/discover/ | grep ^Fuzz); do \
+	  echo "== $$f"; $(GO) test -run XXX -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) ./pkg/discover/ || exit 1; done
+
+bench: deps
+	$(GO) test -run XXX -bench . -benchmem -count 3 ./benchmarks/
+	benchmarks/discover-cmd.sh 15
+
+clean:
+	rm -rf $(BIN)
