@@ -209,3 +209,33 @@ func TestSyntheticOddFilesBecomeGaps(t *testing.T) {
 	}
 	eq(t, "online cpus still read", m.OnlineCPUs().String(), "0-3")
 }
+
+// TestOddRootsNeverPanic discovers roots that hold almost nothing or
+// contradict themselves; each must give a machine and gaps, not a panic.
+func TestOddRootsNeverPanic(t *testing.T) {
+	for name, tree := range map[string]testmachine.Tree{
+		"only cpuinfo":                {"proc/cpuinfo": "processor : 0\n"},
+		"empty cpu directory":         {"sys/devices/system/cpu/": ""},
+		"online cpu without topology": {"sys/devices/system/cpu/cpu0/": "", "sys/devices/system/cpu/online": "0\n"},
+		"node listing absent cpus": {
+			"sys/devices/system/cpu/cpu0/topology/core_id": "0\n",
+			"sys/devices/system/node/online":               "0-1\n",
+			"sys/devices/system/node/node0/cpulist":        "0-63\n",
+			"sys/devices/system/node/node1/distance":       "\x00\n",
+		},
+		"pci link to nowhere": {
+			"sys/devices/system/cpu/cpu0/":     "",
+			"sys/bus/pci/devices/0000:00:01.0": "-> ../../../devices/none",
+			"proc/interrupts":                  "CPU0\n 5: 1\n",
+			"proc/self/mounts":                 "cgroup2\n",
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			m := discoverTree(t, tree)
+			if len(m.NUMANodes) == 0 && len(m.CPUs) > 0 {
+				t.Errorf("no NUMA node for %d cpus", len(m.CPUs))
+			}
+			_ = m.Tree()
+		})
+	}
+}
