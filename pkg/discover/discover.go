@@ -26,9 +26,10 @@ import (
 // database once loaded, so repeated discovery (the agent loop) is cheap. A
 // Discoverer is not safe for concurrent use.
 type Discoverer struct {
-	root hostfs.Root
-	log  *slog.Logger
-	db   *pcidb.PCIDB
+	root    hostfs.Root
+	log     *slog.Logger
+	db      *pcidb.PCIDB
+	sysctls []string
 }
 
 // New returns a Discoverer for root. A nil logger discards logs.
@@ -58,6 +59,7 @@ func (d *Discoverer) Discover(ctx context.Context) (*topology.Machine, error) {
 		{"irqs", d.readIRQs},
 		{"kernel", d.readKernel},
 		{"cgroup", d.readCgroup},
+		{"tunables", d.readTunables},
 	}
 	for _, s := range steps {
 		if err := ctx.Err(); err != nil {

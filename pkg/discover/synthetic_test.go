@@ -42,11 +42,19 @@ func edgeBox() testmachine.Tree {
 			" 30:          7          0          0          0  IR-PCI-MSI 2097152-edge      qat_4xxx\n" +
 			"LOC:       1000       1000         10         10   Local timer interrupts\n" +
 			"ERR:          0\n",
-		"proc/irq/24/smp_affinity_list":       "0-1\n",
-		"proc/irq/24/effective_affinity_list": "0\n",
-		"proc/irq/25/smp_affinity":            "00000000,00000002\n",
-		"proc/irq/25/effective_affinity":      "2\n",
-		"proc/irq/30/smp_affinity_list":       "0-3\n",
+		"proc/irq/24/smp_affinity_list":               "0-1\n",
+		"proc/irq/24/effective_affinity_list":         "0\n",
+		"proc/irq/25/smp_affinity":                    "00000000,00000002\n",
+		"proc/irq/25/effective_affinity":              "2\n",
+		"proc/irq/30/smp_affinity_list":               "0-3\n",
+		"proc/irq/default_smp_affinity":               "f\n",
+		"proc/sys/kernel/timer_migration":             "1\n",
+		"proc/sys/kernel/sched_rt_runtime_us":         "950000\n",
+		"proc/sys/vm/stat_interval":                   "1\n",
+		"proc/sys/vm/swappiness":                      "60\n",
+		"sys/kernel/mm/transparent_hugepage/enabled":  "always [madvise] never\n",
+		"sys/devices/virtual/workqueue/cpumask":       "f\n",
+		"sys/bus/workqueue/devices/writeback/cpumask": "3\n",
 	}
 	for cpu := 0; cpu < 4; cpu++ {
 		dir := fmt.Sprintf("sys/devices/system/cpu/cpu%d/", cpu)
@@ -237,5 +245,26 @@ func TestOddRootsNeverPanic(t *testing.T) {
 			}
 			_ = m.Tree()
 		})
+	}
+}
+
+func TestSyntheticTunables(t *testing.T) {
+	root := testmachine.Build(t, edgeBox())
+	m, err := discover.New(root, nil).WithSysctls("vm.swappiness", "bad/name").Discover(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tu := m.Tunables
+	eq(t, "sysctls", tu.Sysctls, map[string]string{"kernel.timer_migration": "1", "kernel.sched_rt_runtime_us": "950000", "vm.stat_interval": "1", "vm.swappiness": "60"})
+	eq(t, "thp", tu.THP, "madvise")
+	eq(t, "masks", []string{tu.DefaultIRQAffinity.String(), tu.WorkqueueMask.String(), tu.WritebackMask.String()}, []string{"0-3", "0-3", "0-1"})
+	eq(t, "has masks", []bool{tu.HasDefaultIRQAffinity, tu.HasWorkqueueMask, tu.HasWritebackMask}, []bool{true, true, true})
+}
+
+func TestSysctlPath(t *testing.T) {
+	for name, want := range map[string]string{"kernel.timer_migration": "proc/sys/kernel/timer_migration", "a/b": "", "..x": "", "": "", "kernel.": ""} {
+		got, ok := discover.SysctlPath(name)
+		eq(t, name, got, want)
+		eq(t, name+" ok", ok, want != "")
 	}
 }

@@ -46,7 +46,12 @@ var staticSpecs = []string{
 	"sys/devices/system/node/node*/meminfo",
 	"sys/devices/system/node/node*/hugepages/hugepages-*/*",
 	"sys/kernel/mm/hugepages/hugepages-*/*",
-	"sys/kernel/mm/transparent_hugepage/enabled",
+	"sys/kernel/mm/transparent_hugepage/enabled", "sys/kernel/mm/transparent_hugepage/defrag",
+	"proc/sys/kernel/timer_migration", "proc/sys/kernel/sched_rt_runtime_us",
+	"proc/sys/kernel/sched_rt_period_us", "proc/sys/vm/stat_interval",
+	"proc/sys/kernel/numa_balancing", "proc/sys/kernel/nmi_watchdog",
+	"proc/sys/kernel/watchdog", "proc/sys/kernel/watchdog_cpumask",
+	"sys/devices/virtual/workqueue/cpumask", "sys/bus/workqueue/devices/writeback/cpumask",
 	"sys/firmware/devicetree/base/compatible", "sys/firmware/devicetree/base/model",
 }
 

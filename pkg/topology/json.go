@@ -11,19 +11,46 @@ import (
 // cpulist strings; maps keyed by CPU or node ID have decimal string keys.
 
 type machineJSON struct {
-	CPUs         string     `json:"cpus"`
-	OfflineCPUs  string     `json:"offlineCPUs"`
-	IsolatedCPUs string     `json:"isolatedCPUs"`
-	NoHZFullCPUs string     `json:"nohzFullCPUs"`
-	LogicalCPUs  []cpuJSON  `json:"logicalCPUs"`
-	Packages     []Package  `json:"packages"`
-	Cores        []coreJSON `json:"cores"`
-	NUMANodes    []nodeJSON `json:"numaNodes"`
-	PCIDevices   []pciJSON  `json:"pciDevices"`
-	IRQs         []irqJSON  `json:"irqs"`
-	Kernel       kernelJSON `json:"kernel"`
-	Cgroup       cgroupJSON `json:"cgroup"`
-	Partial      []gapJSON  `json:"partial"`
+	CPUs         string       `json:"cpus"`
+	OfflineCPUs  string       `json:"offlineCPUs"`
+	IsolatedCPUs string       `json:"isolatedCPUs"`
+	NoHZFullCPUs string       `json:"nohzFullCPUs"`
+	LogicalCPUs  []cpuJSON    `json:"logicalCPUs"`
+	Packages     []Package    `json:"packages"`
+	Cores        []coreJSON   `json:"cores"`
+	NUMANodes    []nodeJSON   `json:"numaNodes"`
+	PCIDevices   []pciJSON    `json:"pciDevices"`
+	IRQs         []irqJSON    `json:"irqs"`
+	Kernel       kernelJSON   `json:"kernel"`
+	Cgroup       cgroupJSON   `json:"cgroup"`
+	Tunables     tunablesJSON `json:"tunables"`
+	Partial      []gapJSON    `json:"partial"`
+}
+
+type tunablesJSON struct {
+	Sysctls            map[string]string `json:"sysctls"`
+	THP                string            `json:"thp,omitempty"`
+	DefaultIRQAffinity *string           `json:"defaultIRQAffinity,omitempty"`
+	WorkqueueMask      *string           `json:"workqueueMask,omitempty"`
+	WritebackMask      *string           `json:"writebackMask,omitempty"`
+}
+
+func tunablesView(t *Tunables) tunablesJSON {
+	opt := func(set cpuset.CPUSet, ok bool) *string {
+		if !ok {
+			return nil
+		}
+		s := set.String()
+		return &s
+	}
+	sys := t.Sysctls
+	if sys == nil {
+		sys = map[string]string{}
+	}
+	return tunablesJSON{Sysctls: sys, THP: t.THP,
+		DefaultIRQAffinity: opt(t.DefaultIRQAffinity, t.HasDefaultIRQAffinity),
+		WorkqueueMask:      opt(t.WorkqueueMask, t.HasWorkqueueMask),
+		WritebackMask:      opt(t.WritebackMask, t.HasWritebackMask)}
 }
 
 type cpuJSON struct {
@@ -133,6 +160,7 @@ func (m Machine) MarshalJSON() ([]byte, error) {
 		IRQs:         make([]irqJSON, 0, len(m.IRQs)),
 		Kernel:       kernelView(&m.Kernel),
 		Cgroup:       cgroupJSON(m.Cgroup),
+		Tunables:     tunablesView(&m.Tunables),
 		Partial:      make([]gapJSON, 0, len(m.Partial)),
 	}
 	for _, c := range m.CPUs {

@@ -31,6 +31,8 @@ type Machine struct {
 	Kernel Kernel
 	// Cgroup holds how cgroups are mounted.
 	Cgroup Cgroup
+	// Tunables holds the current values of the knobs rtnode tunes.
+	Tunables Tunables
 	// Partial lists what could not be read, and why.
 	Partial []Gap
 }
