@@ -53,8 +53,8 @@ test: deps fmt-check vet
 
 # Coverage-guided fuzzing of every parser, FUZZTIME each.
 fuzz: go-check
-	@for f in $$($(GO) test -list 'Fuzz.*' ./pkg/discover/ | grep ^Fuzz); do \
-	  echo "== $$f"; $(GO) test -run XXX -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) ./pkg/discover/ || exit 1; done
+	@for pkg in ./pkg/topology/ ./pkg/discover/ ./pkg/profile/; do for f in $$($(GO) test -list "Fuzz.*" $$pkg | grep ^Fuzz); do \
+	  echo "== $$pkg $$f"; $(GO) test -run XXX -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; done; done
 
 bench: deps
 	$(GO) test -run XXX -bench . -benchmem -count 3 ./benchmarks/

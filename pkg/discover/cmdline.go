@@ -67,7 +67,7 @@ func ParseIsolcpus(v string) (topology.Isolcpus, error) {
 		}
 		flags = append(flags, parts[i])
 	}
-	set, err := ParseCPUList(strings.Join(parts[i:], ","))
+	set, err := topology.ParseCPUList(strings.Join(parts[i:], ","))
 	if err != nil {
 		return topology.Isolcpus{}, fmt.Errorf("isolcpus=%s: %w", v, err)
 	}
@@ -96,7 +96,7 @@ func applyCmdline(k *topology.Kernel, gaps *gaps) {
 }
 
 func parseArgList(a KernelArg) (cpuset.CPUSet, error) {
-	set, err := ParseCPUList(a.Value)
+	set, err := topology.ParseCPUList(a.Value)
 	if err != nil {
 		return cpuset.New(), fmt.Errorf("%s=%s: %w", a.Key, a.Value, err)
 	}

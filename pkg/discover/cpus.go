@@ -61,7 +61,7 @@ func cpuDirID(name string) (int, bool) {
 		return 0, false
 	}
 	id, err := strconv.Atoi(rest)
-	if err != nil || id < 0 || id >= maxCPUID || strconv.Itoa(id) != rest {
+	if err != nil || id < 0 || id >= topology.MaxCPUID || strconv.Itoa(id) != rest {
 		return 0, false
 	}
 	return id, true
@@ -91,7 +91,7 @@ func (d *Discoverer) cpuListFile(g *gaps, what string, elem ...string) cpuset.CP
 	if err != nil {
 		return cpuset.New()
 	}
-	set, err := ParseCPUList(s)
+	set, err := topology.ParseCPUList(s)
 	if err != nil {
 		g.addf(what, "%s: %v", d.root.Rel(d.root.Path(elem...)), err)
 	}
@@ -142,7 +142,7 @@ func (d *Discoverer) l3Group(cpu int) int {
 		if err != nil {
 			return topology.Unknown
 		}
-		set, err := ParseCPUList(s)
+		set, err := topology.ParseCPUList(s)
 		if err != nil || set.IsEmpty() {
 			return topology.Unknown
 		}

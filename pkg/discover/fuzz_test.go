@@ -10,38 +10,6 @@ import (
 // The fuzz targets check that the parsers never panic and that what they
 // accept round-trips. Seeds are real kernel output.
 
-func FuzzParseCPUList(f *testing.F) {
-	for _, s := range []string{"0-3,8", "", "(null)", "0", "1-2,4-5\n", "3-1", "0-65535"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		set, err := discover.ParseCPUList(s)
-		if err != nil {
-			return
-		}
-		again, err := discover.ParseCPUList(set.String())
-		if err != nil || !again.Equals(set) {
-			t.Fatalf("cpulist %q -> %q does not round-trip: %v", s, set.String(), err)
-		}
-	})
-}
-
-func FuzzParseCPUMask(f *testing.F) {
-	for _, s := range []string{"f", "00000000,00000001", "0000,000000ff,ffffffff", "0x3", "", ","} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		set, err := discover.ParseCPUMask(s)
-		if err != nil {
-			return
-		}
-		again, err := discover.ParseCPUMask(discover.FormatCPUMask(set))
-		if err != nil || !again.Equals(set) {
-			t.Fatalf("mask %q -> %s does not round-trip: %v", s, set, err)
-		}
-	})
-}
-
 func FuzzParseInterrupts(f *testing.F) {
 	f.Add("           CPU0       CPU1\n 24:   1  2  IR-PCI-MSI 1048576-edge eth0\nLOC: 5 6 Local timer interrupts\nERR: 0\n")
 	f.Add("CPU0\n0: 1 IO-APIC 2-edge timer\n")

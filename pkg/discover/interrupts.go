@@ -1,6 +1,8 @@
 package discover
 
 import (
+	"github.com/rtnode/rtnode/pkg/topology"
+
 	"bufio"
 	"fmt"
 	"io"
@@ -76,7 +78,7 @@ func parseInterruptsHeader(line string) ([]int, error) {
 	cpus := make([]int, len(fields))
 	for i, f := range fields {
 		id, err := strconv.Atoi(strings.TrimPrefix(f, "CPU"))
-		if !strings.HasPrefix(f, "CPU") || err != nil || id < 0 || id >= maxCPUID {
+		if !strings.HasPrefix(f, "CPU") || err != nil || id < 0 || id >= topology.MaxCPUID {
 			return nil, fmt.Errorf("interrupts: header field %q is not CPUn", f)
 		}
 		cpus[i] = id

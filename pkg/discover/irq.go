@@ -40,12 +40,12 @@ func (d *Discoverer) readIRQs(m *topology.Machine, g *gaps) {
 func (d *Discoverer) irqSet(n int, listFile, maskFile string) cpuset.CPUSet {
 	dir := "proc/irq/" + strconv.Itoa(n)
 	if s, err := d.root.ReadString(dir, listFile); err == nil {
-		if set, err := ParseCPUList(s); err == nil {
+		if set, err := topology.ParseCPUList(s); err == nil {
 			return set
 		}
 	}
 	if s, err := d.root.ReadString(dir, maskFile); err == nil {
-		if set, err := ParseCPUMask(s); err == nil {
+		if set, err := topology.ParseCPUMask(s); err == nil {
 			return set
 		}
 	}

@@ -4,64 +4,9 @@ import (
 	"strings"
 	"testing"
 
-	"k8s.io/utils/cpuset"
-
 	"github.com/rtnode/rtnode/pkg/discover"
 	"github.com/rtnode/rtnode/pkg/topology"
 )
-
-func TestParseCPUList(t *testing.T) {
-	for _, tc := range []struct {
-		in, want string
-		bad      bool
-	}{
-		{in: "0-3,8,10-11\n", want: "0-3,8,10-11"},
-		{in: "  ", want: ""},
-		{in: "(null)", want: ""},
-		{in: "5", want: "5"},
-		{in: "3-1", bad: true},
-		{in: "a", bad: true},
-		{in: "1,,2", bad: true},
-		{in: "0-70000", bad: true},
-	} {
-		got, err := discover.ParseCPUList(tc.in)
-		if (err != nil) != tc.bad {
-			t.Errorf("ParseCPUList(%q) error = %v, want error %v", tc.in, err, tc.bad)
-			continue
-		}
-		if !tc.bad {
-			eq(t, "ParseCPUList("+tc.in+")", got.String(), tc.want)
-		}
-	}
-}
-
-func TestParseCPUMask(t *testing.T) {
-	for _, tc := range []struct {
-		in, want string
-		bad      bool
-	}{
-		{in: "f", want: "0-3"},
-		{in: "00000000,00000001\n", want: "0"},
-		{in: "00000001,00000000", want: "32"},
-		{in: "0000,000000ff,ffffffff", want: "0-39"},
-		{in: "0x3", want: "0-1"},
-		{in: "", bad: true},
-		{in: "1,,2", bad: true},
-		{in: "123456789", bad: true},
-		{in: "xyz", bad: true},
-	} {
-		got, err := discover.ParseCPUMask(tc.in)
-		if (err != nil) != tc.bad {
-			t.Errorf("ParseCPUMask(%q) error = %v, want error %v", tc.in, err, tc.bad)
-			continue
-		}
-		if !tc.bad {
-			eq(t, "ParseCPUMask("+tc.in+")", got.String(), tc.want)
-		}
-	}
-	eq(t, "FormatCPUMask", discover.FormatCPUMask(cpuset.New(0, 33)), "00000002,00000001")
-	eq(t, "FormatCPUMask empty", discover.FormatCPUMask(cpuset.New()), "00000000")
-}
 
 func TestParseInterrupts(t *testing.T) {
 	in := "           CPU0       CPU2\n" +

@@ -54,7 +54,7 @@ func (d *Discoverer) maskFile(g *gaps, path string) (cpuset.CPUSet, bool) {
 	if err != nil {
 		return cpuset.New(), false
 	}
-	set, err := ParseCPUMask(s)
+	set, err := topology.ParseCPUMask(s)
 	if err != nil {
 		g.addf("tunables", "/%s: %v", path, err)
 		return cpuset.New(), false

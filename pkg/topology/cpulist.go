@@ -1,4 +1,4 @@
-package discover
+package topology
 
 import (
 	"fmt"
@@ -9,10 +9,10 @@ import (
 	"k8s.io/utils/cpuset"
 )
 
-// maxCPUID bounds the CPU IDs accepted from a file, so a corrupt capture
-// cannot make a parser allocate without limit (the kernel's NR_CPUS is at
-// most 8192 today).
-const maxCPUID = 1 << 16
+// MaxCPUID bounds the CPU IDs the parsers accept, so a corrupt file or
+// profile cannot make them allocate without limit (the kernel's NR_CPUS is
+// at most 8192 today).
+const MaxCPUID = 1 << 16
 
 // ParseCPUList parses a Linux cpulist ("0-3,8,10-11"). White space around the
 // list is ignored, an empty list (or the kernel's "(null)") is the empty set.
@@ -31,14 +31,14 @@ func ParseCPUList(s string) (cpuset.CPUSet, error) {
 	return set, nil
 }
 
-// checkCPUListBounds rejects IDs at or above maxCPUID before cpuset.Parse
+// checkCPUListBounds rejects IDs at or above MaxCPUID before cpuset.Parse
 // expands a range such as "0-999999999" element by element.
 func checkCPUListBounds(s string) error {
 	for _, part := range strings.Split(s, ",") {
 		for _, n := range strings.SplitN(part, "-", 2) {
 			v, err := strconv.Atoi(strings.TrimSpace(n))
-			if err == nil && (v >= maxCPUID || v < 0) {
-				return fmt.Errorf("cpu id %d is not below %d", v, maxCPUID)
+			if err == nil && (v >= MaxCPUID || v < 0) {
+				return fmt.Errorf("cpu id %d is not below %d", v, MaxCPUID)
 			}
 		}
 	}
@@ -54,8 +54,8 @@ func ParseCPUMask(s string) (cpuset.CPUSet, error) {
 		return cpuset.New(), fmt.Errorf("invalid cpu mask %q: empty", s)
 	}
 	words := strings.Split(s, ",")
-	if len(words)*32 > maxCPUID {
-		return cpuset.New(), fmt.Errorf("invalid cpu mask: %d words is more than %d cpus", len(words), maxCPUID)
+	if len(words)*32 > MaxCPUID {
+		return cpuset.New(), fmt.Errorf("invalid cpu mask: %d words is more than %d cpus", len(words), MaxCPUID)
 	}
 	var ids []int
 	for i, w := range words {
