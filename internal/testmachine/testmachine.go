@@ -4,6 +4,7 @@
 package testmachine
 
 import (
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,7 +12,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rtnode/rtnode/pkg/discover"
 	"github.com/rtnode/rtnode/pkg/hostfs"
+	"github.com/rtnode/rtnode/pkg/topology"
 )
 
 // Dir returns the directory holding the captures.
@@ -86,4 +89,14 @@ func Build(t testing.TB, tree Tree) hostfs.Root {
 		t.Fatal(err)
 	}
 	return root
+}
+
+// Discover unpacks a capture and discovers it.
+func Discover(t testing.TB, name string) *topology.Machine {
+	t.Helper()
+	m, err := discover.New(Unpack(t, name), nil).Discover(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/rtnode/rtnode/pkg/discover"
+	"github.com/rtnode/rtnode/pkg/topology"
 )
 
 // The fuzz targets check that the parsers never panic and that what they
@@ -33,12 +34,12 @@ func FuzzSplitCmdline(f *testing.F) {
 	f.Add(`"unterminated`)
 	f.Add("a==b =c\t\n")
 	f.Fuzz(func(t *testing.T, s string) {
-		for _, a := range discover.SplitCmdline(s) {
+		for _, a := range topology.SplitCmdline(s) {
 			if strings.ContainsAny(a.Key, " \t\n") && !strings.Contains(s, `"`) {
 				t.Fatalf("key %q holds white space outside quotes in %q", a.Key, s)
 			}
 			if a.Key == "isolcpus" {
-				_, _ = discover.ParseIsolcpus(a.Value)
+				_, _ = topology.ParseIsolcpus(a.Value)
 			}
 		}
 	})

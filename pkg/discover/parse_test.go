@@ -31,8 +31,8 @@ func TestParseInterrupts(t *testing.T) {
 }
 
 func TestSplitCmdline(t *testing.T) {
-	args := discover.SplitCmdline(`ro quiet  isolcpus=nohz,2-3 dyndbg="file a.c +p" console=` + "\n")
-	want := []discover.KernelArg{
+	args := topology.SplitCmdline(`ro quiet  isolcpus=nohz,2-3 dyndbg="file a.c +p" console=` + "\n")
+	want := []topology.KernelArg{
 		{Key: "ro"}, {Key: "quiet"}, {Key: "isolcpus", Value: "nohz,2-3", HasValue: true},
 		{Key: "dyndbg", Value: "file a.c +p", HasValue: true}, {Key: "console", HasValue: true},
 	}
@@ -40,12 +40,12 @@ func TestSplitCmdline(t *testing.T) {
 }
 
 func TestParseIsolcpus(t *testing.T) {
-	got, err := discover.ParseIsolcpus("managed_irq,domain,2-7,9")
+	got, err := topology.ParseIsolcpus("managed_irq,domain,2-7,9")
 	if err != nil {
 		t.Fatal(err)
 	}
 	eq(t, "isolcpus", []string{strings.Join(got.Flags, ","), got.CPUs.String()}, []string{"managed_irq,domain", "2-7,9"})
-	if _, err := discover.ParseIsolcpus("domain,x"); err == nil || !strings.Contains(err.Error(), "isolcpus=domain,x") {
+	if _, err := topology.ParseIsolcpus("domain,x"); err == nil || !strings.Contains(err.Error(), "isolcpus=domain,x") {
 		t.Errorf("bad isolcpus error = %v", err)
 	}
 }

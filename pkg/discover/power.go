@@ -1,6 +1,7 @@
 package discover
 
 import (
+	"sort"
 	"strconv"
 	"strings"
 
@@ -17,9 +18,10 @@ func (d *Discoverer) readPower(c *topology.CPU, g *gaps) {
 	if err != nil {
 		return
 	}
-	for _, n := range sortStates(names) {
+	for _, idx := range stateIndexes(names) {
+		n := "state" + strconv.Itoa(idx)
 		dir := []string{sysCPU, cpuName(c.ID), "cpuidle", n}
-		st := topology.IdleState{}
+		st := topology.IdleState{Index: idx}
 		st.Name, _ = d.root.ReadString(append(dir, "name")...)
 		lat, err := d.root.ReadInt(append(dir, "latency")...)
 		if err != nil {
@@ -33,18 +35,15 @@ func (d *Discoverer) readPower(c *topology.CPU, g *gaps) {
 	}
 }
 
-// sortStates keeps the stateN names and orders them by N.
-func sortStates(names []string) []string {
-	byN := map[int]string{}
+// stateIndexes returns N of the stateN names, ascending.
+func stateIndexes(names []string) []int {
+	var out []int
 	for _, n := range names {
 		rest, ok := strings.CutPrefix(n, "state")
-		if v, err := strconv.Atoi(rest); ok && err == nil && v >= 0 {
-			byN[v] = n
+		if v, err := strconv.Atoi(rest); ok && err == nil && v >= 0 && strconv.Itoa(v) == rest {
+			out = append(out, v)
 		}
 	}
-	out := make([]string, 0, len(byN))
-	for _, k := range sortedKeys(byN) {
-		out = append(out, byN[k])
-	}
+	sort.Ints(out)
 	return out
 }

@@ -189,7 +189,7 @@ func TestSyntheticPowerAndMemory(t *testing.T) {
 	m := discoverTree(t, edgeBox())
 	c := m.CPU(3)
 	eq(t, "governor", c.Governor, "performance")
-	eq(t, "idle states", c.IdleStates, []topology.IdleState{{Name: "POLL"}, {Name: "C1", LatencyMicros: 2, Disabled: true}})
+	eq(t, "idle states", c.IdleStates, []topology.IdleState{{Index: 0, Name: "POLL"}, {Index: 1, Name: "C1", LatencyMicros: 2, Disabled: true}})
 	eq(t, "cluster", c.Cluster, 8)
 	eq(t, "l3", c.L3, 0)
 	n := m.NUMANode(0)

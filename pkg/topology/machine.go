@@ -79,7 +79,9 @@ const (
 
 // IdleState is one cpuidle state of a CPU.
 type IdleState struct {
-	Name string `json:"name"`
+	// Index is N of the cpuidle stateN directory.
+	Index int    `json:"index"`
+	Name  string `json:"name"`
 	// LatencyMicros is the exit latency in microseconds.
 	LatencyMicros int  `json:"latencyMicros"`
 	Disabled      bool `json:"disabled"`

@@ -1,0 +1,104 @@
+package app
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+	"sigs.k8s.io/yaml"
+
+	"github.com/rtnode/rtnode/pkg/discover"
+	"github.com/rtnode/rtnode/pkg/plan"
+	"github.com/rtnode/rtnode/pkg/profile"
+)
+
+func newPlanCommand(g *globals) *cobra.Command {
+	var output, profilePath string
+	cmd := &cobra.Command{
+		Use:   "plan [--profile FILE]",
+		Short: "Show what applying a profile would change on this host (writes nothing)",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if output != "text" && output != "json" && output != "yaml" {
+				return usagef("-o: unknown output format %q (want text, json or yaml)", output)
+			}
+			p, notes, err := loadProfile(profilePath)
+			if err != nil {
+				return err
+			}
+			root, err := g.hostRoot()
+			if err != nil {
+				return err
+			}
+			d := discover.New(root, g.logger()).WithSysctls(sysctlNames(p)...)
+			m, err := d.Discover(cmd.Context())
+			if err != nil {
+				return err
+			}
+			pl, err := plan.Compute(m, p)
+			if err != nil {
+				return UsageError{fmt.Errorf("profile %s: %w", profileName(profilePath), err)}
+			}
+			pl.Notes = append(notes, pl.Notes...)
+			return writePlan(cmd, pl, output)
+		},
+	}
+	cmd.Flags().StringVarP(&output, "output", "o", "text", "output format: text, json or yaml")
+	cmd.Flags().StringVarP(&profilePath, "profile", "p", "", "NodeProfile or OpenShift PerformanceProfile YAML (default: the embedded default)")
+	return cmd
+}
+
+// loadProfile reads and parses a profile file, or returns the default.
+func loadProfile(path string) (*profile.NodeProfile, []string, error) {
+	if path == "" {
+		return profile.Default(), nil, nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, usagef("--profile: %v", err)
+	}
+	p, notes, err := profile.Parse(data)
+	if err != nil {
+		return nil, nil, UsageError{fmt.Errorf("profile %s: %w", path, err)}
+	}
+	return p, notes, nil
+}
+
+func profileName(path string) string {
+	if path == "" {
+		return "(default)"
+	}
+	return path
+}
+
+func sysctlNames(p *profile.NodeProfile) []string {
+	names := make([]string, 0, len(p.Spec.Sysctl))
+	for k := range p.Spec.Sysctl {
+		names = append(names, k)
+	}
+	return names
+}
+
+func writePlan(cmd *cobra.Command, pl *plan.Plan, output string) error {
+	w := cmd.OutOrStdout()
+	switch output {
+	case "text":
+		_, err := fmt.Fprint(w, pl.Text())
+		return err
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(pl)
+	}
+	b, err := json.Marshal(pl)
+	if err != nil {
+		return err
+	}
+	y, err := yaml.JSONToYAML(b)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(y)
+	return err
+}
