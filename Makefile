@@ -35,10 +35,12 @@ build: go-check
 	$(GO) build $(GOFLAGS) -o $(BIN)/rtnode ./cmd/rtnode
 
 # The main job on the embedded default profile. For now: discover this
-# machine and print its model (later issues grow it into plan → tune →
-# measure).
+# machine and show what the default profile would change (later issues grow
+# it into plan → tune → measure).
 run: deps build
 	$(BIN)/rtnode discover
+	@echo
+	$(BIN)/rtnode plan
 
 vet: go-check
 	$(GO) vet ./...

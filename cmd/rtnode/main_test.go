@@ -139,3 +139,103 @@ func TestSnapshotThenDiscoverIt(t *testing.T) {
 		t.Errorf("live %+v != snapshot %+v", a, b)
 	}
 }
+
+func TestPlanCommand(t *testing.T) {
+	root := testmachine.Unpack(t, "ghw-dual-xeon-l5640-i350-vfs")
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	good := write("good.yaml", "apiVersion: rtnode.io/v1alpha1\nkind: NodeProfile\nmetadata: {name: ran}\nspec: {cpu: {reserved: '0-1,12-13'}, hugepages: {pages: [{size: 2Mi, count: 64, node: 1}]}}\n")
+	stdout, stderr, code := run(t, "plan", "--root", root.Dir(), "--profile", good, "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var v struct {
+		Reserved  string `json:"reserved"`
+		Isolated  string `json:"isolated"`
+		HugePages []struct {
+			Node int   `json:"node"`
+			To   int64 `json:"to"`
+		} `json:"hugepages"`
+		BootArgs struct {
+			Missing []any `json:"missing"`
+		} `json:"bootArgs"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &v); err != nil {
+		t.Fatal(err)
+	}
+	if v.Reserved != "0-1,12-13" || v.Isolated != "2-11,14-23" || len(v.HugePages) != 1 || v.HugePages[0].To != 64 || len(v.BootArgs.Missing) == 0 {
+		t.Errorf("plan json: %s", stdout)
+	}
+	if out, _, code := run(t, "plan", "--root", root.Dir(), "-o", "yaml"); code != 0 || !strings.Contains(out, "reserved: 0-1,12-13") {
+		t.Errorf("yaml plan (exit %d):\n%s", code, out)
+	}
+	if out, _, code := run(t, "plan", "--root", root.Dir()); code != 0 || !strings.Contains(out, "profile default: reserved (housekeeping) 0-1,12-13, isolated 2-11,14-23") {
+		t.Errorf("text plan (exit %d):\n%s", code, out)
+	}
+	for _, tc := range []struct{ name, body, want string }{
+		{"a cpu the machine lacks", "apiVersion: rtnode.io/v1alpha1\nkind: NodeProfile\nspec: {cpu: {reserved: '0,12,99'}}\n", "spec.cpu.reserved: cpu 99 does not exist (online: 0-23)"},
+		{"a split core", "apiVersion: rtnode.io/v1alpha1\nkind: NodeProfile\nspec: {cpu: {reserved: '0'}}\n", "spec.cpu.reserved: cpu 0 shares a core with cpu 12"},
+		{"an unknown field", "apiVersion: rtnode.io/v1alpha1\nkind: NodeProfile\nspec: {cpus: {}}\n", "spec.cpus: unknown field"},
+		{"bad YAML", "spec: [", "profile is not valid YAML"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := write(strings.ReplaceAll(tc.name, " ", "-")+".yaml", tc.body)
+			stdout, stderr, code := run(t, "plan", "--root", root.Dir(), "--profile", p)
+			if code != 2 || stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, tc.want) || !strings.Contains(stderr, p) {
+				t.Errorf("exit %d, stderr %q, stdout %q; want exit 2 and one line naming %s with %q", code, stderr, stdout, p, tc.want)
+			}
+		})
+	}
+	if _, stderr, code := run(t, "plan", "--profile", filepath.Join(dir, "missing.yaml")); code != 2 || !strings.Contains(stderr, "--profile") {
+		t.Errorf("missing profile file: exit %d %q", code, stderr)
+	}
+	if _, stderr, code := run(t, "plan", "-o", "xml"); code != 2 || !strings.Contains(stderr, `unknown output format "xml"`) {
+		t.Errorf("bad format: exit %d %q", code, stderr)
+	}
+}
+
+// TestPlanWritesNothing: planning on the live host leaves every value
+// discovery reads as it was (IRQ counters and free memory move by
+// themselves and are not compared).
+func TestPlanWritesNothing(t *testing.T) {
+	if _, err := os.Stat("/proc/irq"); err != nil {
+		t.Skip("needs a live /proc")
+	}
+	type state struct {
+		Tunables json.RawMessage `json:"tunables"`
+		IRQs     []struct {
+			IRQ      int    `json:"irq"`
+			Affinity string `json:"affinity"`
+		} `json:"irqs"`
+	}
+	read := func() state {
+		out, stderr, code := run(t, "discover", "-o", "json")
+		if code != 0 {
+			t.Fatalf("discover: %s", stderr)
+		}
+		var s state
+		if err := json.Unmarshal([]byte(out), &s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	before := read()
+	if _, stderr, code := run(t, "plan"); code != 0 {
+		t.Fatalf("plan: exit %d %s", code, stderr)
+	}
+	after := read()
+	if string(before.Tunables) != string(after.Tunables) || len(before.IRQs) != len(after.IRQs) {
+		t.Fatalf("plan changed the host:\nbefore %s\nafter  %s", before.Tunables, after.Tunables)
+	}
+	for i := range before.IRQs {
+		if before.IRQs[i] != after.IRQs[i] {
+			t.Errorf("irq %d affinity %s -> %s", before.IRQs[i].IRQ, before.IRQs[i].Affinity, after.IRQs[i].Affinity)
+		}
+	}
+}

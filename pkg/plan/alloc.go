@@ -78,18 +78,20 @@ type Request struct {
 //     threads of partly used cores (fewest free first), and split a free
 //     core last, its threads together.
 func (a *Allocator) Allocate(req Request) (cpuset.CPUSet, error) {
-	usable := a.online(req.Available)
-	if !req.MustInclude.IsSubsetOf(usable) {
-		return cpuset.New(), fmt.Errorf("must-include cpus %s are not available online cpus (available: %s)",
-			req.MustInclude.Difference(usable), usable)
+	st := a.newState(req.Available)
+	for _, id := range req.MustInclude.UnsortedList() {
+		if !st.isFree(id) {
+			usable := a.online(req.Available)
+			return cpuset.New(), fmt.Errorf("must-include cpus %s are not available online cpus (available: %s)",
+				req.MustInclude.Difference(usable), usable)
+		}
 	}
 	if req.Size < req.MustInclude.Size() {
 		return cpuset.New(), fmt.Errorf("must-include has %d cpus, more than the %d requested", req.MustInclude.Size(), req.Size)
 	}
-	if req.Size > usable.Size() {
-		return cpuset.New(), fmt.Errorf("not enough cpus: requested=%d, free=%d", req.Size, usable.Size())
+	if req.Size > st.nfree {
+		return cpuset.New(), fmt.Errorf("not enough cpus: requested=%d, free=%d", req.Size, st.nfree)
 	}
-	st := a.newState(usable)
 	for _, id := range req.MustInclude.UnsortedList() {
 		st.take(id)
 	}
@@ -115,22 +117,27 @@ func (a *Allocator) online(set cpuset.CPUSet) cpuset.CPUSet {
 type allocState struct {
 	a     *Allocator
 	free  []bool
+	nfree int
 	taken []int
 }
 
 func (a *Allocator) newState(avail cpuset.CPUSet) *allocState {
 	st := &allocState{a: a, free: make([]bool, len(a.coreOf))}
 	for _, id := range avail.UnsortedList() {
-		if id < len(st.free) && a.coreOf[id] >= 0 {
+		if id >= 0 && id < len(st.free) && a.coreOf[id] >= 0 {
 			st.free[id] = true
+			st.nfree++
 		}
 	}
 	return st
 }
 
+func (st *allocState) isFree(id int) bool { return id >= 0 && id < len(st.free) && st.free[id] }
+
 func (st *allocState) take(id int) {
-	if id < len(st.free) {
+	if st.isFree(id) {
 		st.free[id] = false
+		st.nfree--
 	}
 	st.taken = append(st.taken, id)
 }
