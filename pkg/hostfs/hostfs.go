@@ -143,3 +143,41 @@ func (r Root) LinkBase(elem ...string) (string, error) {
 	}
 	return filepath.Base(t), nil
 }
+
+// WriteFile writes value to an existing file below the root as a shell's
+// "echo value > file" does (truncate, one write) but never creates it. The
+// error names the value and the host path.
+func (r Root) WriteFile(value string, elem ...string) error {
+	p := r.Path(elem...)
+	f, err := os.OpenFile(p, os.O_WRONLY|os.O_TRUNC, 0)
+	if err != nil {
+		return fmt.Errorf("write %q to %s: %w", value, r.Rel(p), err)
+	}
+	_, werr := f.Write([]byte(value))
+	cerr := f.Close()
+	if werr == nil {
+		werr = cerr
+	}
+	if werr != nil {
+		return fmt.Errorf("write %q to %s: %w", value, r.Rel(p), werr)
+	}
+	return nil
+}
+
+// Mkdir creates one directory below the root (a cgroup).
+func (r Root) Mkdir(elem ...string) error {
+	p := r.Path(elem...)
+	if err := os.Mkdir(p, 0o755); err != nil {
+		return fmt.Errorf("create %s: %w", r.Rel(p), err)
+	}
+	return nil
+}
+
+// Rmdir removes one empty directory below the root (a cgroup).
+func (r Root) Rmdir(elem ...string) error {
+	p := r.Path(elem...)
+	if err := os.Remove(p); err != nil {
+		return fmt.Errorf("remove %s: %w", r.Rel(p), err)
+	}
+	return nil
+}

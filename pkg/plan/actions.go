@@ -51,13 +51,20 @@ func (pl *Plan) cpusetActions(m *topology.Machine) {
 func (pl *Plan) irqActions(m *topology.Machine, p *profile.NodeProfile) {
 	to := pl.IRQTarget
 	t := &m.Tunables
+	if t.HasDefaultIRQAffinity {
+		pl.manage("/proc/irq/default_smp_affinity")
+	}
 	if t.HasDefaultIRQAffinity && !t.DefaultIRQAffinity.Equals(to) {
 		pl.add(Action{KindDefaultIRQ, "/proc/irq/default_smp_affinity", t.DefaultIRQAffinity.String(), to.String(), "irqs created later start on housekeeping cpus"})
 	}
 	skip, notes := excludedIRQs(m, &p.Spec.IRQ)
 	pl.Notes = append(pl.Notes, notes...)
 	for _, q := range m.IRQs {
-		if skip[q.Number] || q.Affinity.IsEmpty() || q.Affinity.Equals(to) {
+		if skip[q.Number] || q.Affinity.IsEmpty() {
+			continue
+		}
+		pl.manage(fmt.Sprintf("/proc/irq/%d/smp_affinity_list", q.Number))
+		if q.Affinity.Equals(to) {
 			continue
 		}
 		pl.add(Action{KindIRQ, fmt.Sprintf("/proc/irq/%d/smp_affinity_list", q.Number), q.Affinity.String(), to.String(),
@@ -114,6 +121,9 @@ func (pl *Plan) workqueueActions(m *topology.Machine) {
 		{t.HasWorkqueueMask, t.WorkqueueMask, "/sys/devices/virtual/workqueue/cpumask"},
 		{t.HasWritebackMask, t.WritebackMask, "/sys/bus/workqueue/devices/writeback/cpumask"},
 	} {
+		if w.has {
+			pl.manage(w.path)
+		}
 		if w.has && !w.cur.Equals(pl.Reserved) {
 			pl.add(Action{KindWorkqueue, w.path, w.cur.String(), pl.Reserved.String(), "unbound kernel work runs on housekeeping cpus"})
 		}
@@ -152,6 +162,9 @@ func (pl *Plan) sysctlActions(m *topology.Machine, p *profile.NodeProfile) {
 	sort.Strings(names)
 	for _, name := range names {
 		cur, ok := m.Tunables.Sysctls[name]
+		if ok {
+			pl.manage("/proc/sys/" + strings.ReplaceAll(name, ".", "/"))
+		}
 		switch {
 		case !ok:
 			pl.note(fmt.Sprintf("sysctl %s is not exposed by this kernel; not set", name))
@@ -164,6 +177,9 @@ func (pl *Plan) sysctlActions(m *topology.Machine, p *profile.NodeProfile) {
 // thpAction sets the transparent hugepage mode.
 func (pl *Plan) thpAction(m *topology.Machine, p *profile.NodeProfile) {
 	cur, want := m.Tunables.THP, p.Spec.TransparentHugepages
+	if cur != "" {
+		pl.manage("/sys/kernel/mm/transparent_hugepage/enabled")
+	}
 	if cur != "" && cur != want {
 		pl.add(Action{KindTHP, "/sys/kernel/mm/transparent_hugepage/enabled", cur, want, "no khugepaged compaction stalls"})
 	}
@@ -182,12 +198,18 @@ func (pl *Plan) powerActions(m *topology.Machine, p *profile.NodeProfile) {
 			switch {
 			case c.Governor == "":
 				noFreq = true
-			case c.Governor != pw.Governor:
+			default:
+				pl.manage(fmt.Sprintf("/sys/devices/system/cpu/cpu%d/cpufreq/scaling_governor", id))
+			}
+			if c.Governor != "" && c.Governor != pw.Governor {
 				pl.add(Action{KindGovernor, fmt.Sprintf("/sys/devices/system/cpu/cpu%d/cpufreq/scaling_governor", id), c.Governor, pw.Governor, "steady frequency on isolated cpus"})
 			}
 		}
 		if pw.MaxIdleLatencyMicros != nil {
 			for _, st := range c.IdleStates {
+				if st.LatencyMicros > *pw.MaxIdleLatencyMicros {
+					pl.manage(fmt.Sprintf("/sys/devices/system/cpu/cpu%d/cpuidle/state%d/disable", id, st.Index))
+				}
 				if st.LatencyMicros > *pw.MaxIdleLatencyMicros && !st.Disabled {
 					pl.add(Action{KindIdleState, fmt.Sprintf("/sys/devices/system/cpu/cpu%d/cpuidle/state%d/disable", id, st.Index), "0", "1",
 						fmt.Sprintf("idle state %s exits in %d µs, more than %d", st.Name, st.LatencyMicros, *pw.MaxIdleLatencyMicros)})

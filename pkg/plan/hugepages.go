@@ -95,8 +95,7 @@ func hugePageTargets(m *topology.Machine, want map[[2]int64]int64, pl *Plan) ([]
 		}
 		plans = append(plans, hp)
 		if hp.To != hp.From {
-			actions = append(actions, Action{KindHugePages,
-				fmt.Sprintf("/sys/devices/system/node/node%d/hugepages/hugepages-%dkB/nr_hugepages", hp.Node, k[1]),
+			actions = append(actions, Action{KindHugePages, HugePagesPath(hp.Node, k[1]),
 				fmt.Sprint(hp.From), fmt.Sprint(hp.To), fmt.Sprintf("%s hugepages on node %d", profile.FormatSize(k[1]), hp.Node)})
 		}
 	}
@@ -138,4 +137,9 @@ func supportedSizes(m *topology.Machine) string {
 		return "none"
 	}
 	return out
+}
+
+// HugePagesPath is the file that holds a node's pool of one page size.
+func HugePagesPath(node int, sizeKiB int64) string {
+	return fmt.Sprintf("/sys/devices/system/node/node%d/hugepages/hugepages-%dkB/nr_hugepages", node, sizeKiB)
 }

@@ -29,6 +29,10 @@ type Plan struct {
 	BootArgs  BootArgs
 	// Notes are warnings and adjustments the user should read.
 	Notes []string
+	// Managed lists every host path the profile decides, changed or
+	// already as desired; apply gives paths it changed before and that are
+	// no longer managed their original value back.
+	Managed []string
 }
 
 // ActionKind names what an action changes.
@@ -112,13 +116,23 @@ func Compute(m *topology.Machine, p *profile.NodeProfile) (*Plan, error) {
 	pl.workqueueActions(m)
 	pl.sysctlActions(m, p)
 	pl.thpAction(m, p)
-	pl.Actions = append(pl.Actions, hpActions...)
+	for _, a := range hpActions {
+		pl.add(a)
+	}
+	for _, h := range hp {
+		pl.manage(HugePagesPath(h.Node, h.SizeKiB))
+	}
 	pl.powerActions(m, p)
 	pl.BootArgs = bootArgs(m, p, pl)
 	return pl, nil
 }
 
-func (pl *Plan) add(a Action) { pl.Actions = append(pl.Actions, a) }
+func (pl *Plan) add(a Action) {
+	pl.Actions = append(pl.Actions, a)
+	pl.manage(a.Target)
+}
+
+func (pl *Plan) manage(target string) { pl.Managed = append(pl.Managed, target) }
 
 func (pl *Plan) note(s string) { pl.Notes = append(pl.Notes, s) }
 

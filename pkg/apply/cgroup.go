@@ -1,0 +1,137 @@
+package apply
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/rtnode/rtnode/pkg/plan"
+)
+
+// cpuset applies one cpuset action, creating rtnode's cgroup first.
+func (a *Applier) cpuset(act plan.Action) error {
+	dir := path.Dir(act.Target)
+	if strings.HasPrefix(path.Base(dir), "rtnode-") {
+		if err := a.ensureCgroup(dir); err != nil {
+			return err
+		}
+	}
+	switch path.Base(act.Target) {
+	case "cpuset.cpus", "cpuset.cpus.exclusive":
+		return a.set(act, act.To, sameList, verbatim)
+	case "cpuset.cpus.partition":
+		return a.partition(act)
+	}
+	return a.set(act, act.To, sameWords, verbatim)
+}
+
+// ensureCgroup creates an rtnode cgroup below a cpuset hierarchy: with v2
+// it first enables the cpuset controller for the parent's children; with
+// v1 it gives the new cpuset its parent's memory nodes (an empty
+// cpuset.mems refuses tasks).
+func (a *Applier) ensureCgroup(dir string) error {
+	if a.root.Exists(dir) {
+		return nil
+	}
+	parent := path.Dir(dir)
+	v2 := a.root.Exists(parent, "cgroup.subtree_control")
+	if v2 {
+		if err := a.enableCpusetController(parent); err != nil {
+			return err
+		}
+	}
+	if err := a.j.Record(Entry{Op: OpCreated, Path: dir, MoveTasksTo: parent}); err != nil {
+		return err
+	}
+	if err := a.root.Mkdir(dir); err != nil {
+		return err
+	}
+	a.rep.Changed = append(a.rep.Changed, Change{plan.KindCPUSet, dir, "", "created"})
+	if v2 {
+		return nil
+	}
+	mems, err := a.root.ReadString(parent, "cpuset.mems")
+	if err != nil {
+		return fmt.Errorf("read %s/cpuset.mems: %w", parent, err)
+	}
+	return a.write(mems, path.Join(dir, "cpuset.mems"))
+}
+
+// enableCpusetController adds +cpuset to a v2 parent's subtree_control.
+func (a *Applier) enableCpusetController(parent string) error {
+	file := path.Join(parent, "cgroup.subtree_control")
+	raw, err := a.readRaw(file)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", file, err)
+	}
+	if contains(strings.Fields(raw), "cpuset") {
+		return nil
+	}
+	if err := a.journalOriginal(file, raw, func(string) string { return "-cpuset" }); err != nil {
+		return err
+	}
+	return a.write("+cpuset", file)
+}
+
+// partition makes a v2 cgroup an isolated partition and reads back the
+// kernel's verdict ("isolated invalid (reason)" when it refuses).
+func (a *Applier) partition(act plan.Action) error {
+	if err := a.write(act.To, act.Target); err != nil {
+		return err
+	}
+	got, err := a.root.ReadString(act.Target)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", act.Target, err)
+	}
+	if got != act.To {
+		return fmt.Errorf("the kernel did not make %s a partition: it reads %q", path.Dir(act.Target), got)
+	}
+	a.rep.Changed = append(a.rep.Changed, Change{act.Kind, act.Target, "member", act.To})
+	return nil
+}
+
+// removeCgroup moves a created cgroup's tasks to its parent and removes
+// it, retrying while tasks fork in.
+func (a *Applier) removeCgroup(e Entry) error {
+	if !a.root.Exists(e.Path) {
+		return nil
+	}
+	var last error
+	for try := 0; try < 50; try++ {
+		a.moveAllTasks(e.Path, e.MoveTasksTo)
+		last = a.root.Rmdir(e.Path)
+		if last == nil || errors.Is(last, fs.ErrNotExist) {
+			return nil
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return last
+}
+
+// moveAllTasks moves every task of cgroup from into cgroup to (v1 tasks,
+// v2 cgroup.procs); tasks that exit meanwhile are ignored.
+func (a *Applier) moveAllTasks(from, to string) {
+	file := "tasks"
+	if !a.root.Exists(from, file) {
+		file = "cgroup.procs"
+	}
+	raw, err := a.root.ReadString(from, file)
+	if err != nil {
+		return
+	}
+	for _, id := range strings.Fields(raw) {
+		_ = a.root.WriteFile(id, to, file)
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
