@@ -1,0 +1,138 @@
+package main_test
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/rtnode/rtnode/internal/testmachine"
+)
+
+// liveProfile exercises every knob this VM exposes: cpusets and task
+// moves, kthreads, IRQs, default affinity, workqueue masks, sysctls (one
+// override), THP and 2 MiB hugepages on node 0.
+const liveProfile = `apiVersion: rtnode.io/v1alpha1
+kind: NodeProfile
+metadata: {name: live-test}
+spec:
+  hugepages: {pages: [{size: 2Mi, count: 16, node: 0}]}
+  sysctl: {vm.swappiness: "11"}
+`
+
+func requireRoot(t *testing.T) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("needs root: it changes IRQ affinity, cpusets, sysctls and hugepages of this host")
+	}
+	if _, err := os.Stat("/sys/fs/cgroup/cpuset/cpuset.cpus"); err != nil {
+		t.Skip("needs the cgroup v1 cpuset hierarchy at /sys/fs/cgroup/cpuset (this VM's layout)")
+	}
+	if ch, _ := filepath.Glob("/sys/fs/cgroup/cpuset/*/"); len(ch) > 0 {
+		t.Skipf("the cpuset hierarchy has children %v: another tuner or a kubelet runs here", ch)
+	}
+}
+
+// liveSetup writes the profile, picks a state directory, and makes sure
+// the host is reverted when the test ends, passed or not.
+func liveSetup(t *testing.T) (profile, state string, before testmachine.LiveState) {
+	requireRoot(t)
+	dir := t.TempDir()
+	profile = filepath.Join(dir, "live.yaml")
+	if err := os.WriteFile(profile, []byte(liveProfile), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	state = filepath.Join(dir, "state")
+	before = testmachine.CaptureLive(t)
+	t.Cleanup(func() {
+		if _, err := os.Stat(filepath.Join(state, "journal.jsonl")); err == nil {
+			if out, stderr, code := run(t, "revert", "--state-dir", state); code != 0 {
+				t.Errorf("clean-up revert failed (exit %d): %s %s", code, out, stderr)
+			}
+		}
+		if diff := before.Diff(testmachine.CaptureLive(t)); len(diff) > 0 {
+			t.Errorf("host not as it was after the test:\n%s", strings.Join(diff, "\n"))
+		}
+	})
+	return profile, state, before
+}
+
+func TestApplyRevertLive(t *testing.T) {
+	profile, state, before := liveSetup(t)
+	out, stderr, code := run(t, "apply", "--profile", profile, "--state-dir", state)
+	if code != 0 {
+		t.Fatalf("apply exit %d:\n%s\n%s", code, out, stderr)
+	}
+	after := testmachine.CaptureLive(t)
+	for file, want := range map[string]string{
+		"/proc/sys/kernel/timer_migration": "0\n", "/proc/sys/vm/stat_interval": "10\n", "/proc/sys/vm/swappiness": "11\n",
+		"/proc/sys/kernel/sched_rt_runtime_us": "-1\n", "/sys/kernel/mm/transparent_hugepage/enabled": "always madvise [never]\n",
+		"/sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages": "16\n",
+		"/proc/irq/default_smp_affinity": "1\n", "/sys/devices/virtual/workqueue/cpumask": "1\n",
+		"/sys/fs/cgroup/cpuset/cpuset.sched_load_balance": "0\n",
+	} {
+		if got := after[file]; got != want {
+			t.Errorf("%s = %q, want %q", file, got, want)
+		}
+	}
+	if cpus, _ := os.ReadFile("/sys/fs/cgroup/cpuset/rtnode-isolated/cpuset.cpus"); strings.TrimSpace(string(cpus)) != "1" {
+		t.Errorf("isolated cpuset holds %q", cpus)
+	}
+	if status, _ := os.ReadFile("/proc/self/status"); !strings.Contains(string(status), "Cpus_allowed_list:\t0\n") {
+		t.Errorf("the test process itself was not moved to the housekeeping cpu 0:\n%s", status)
+	}
+	for k, v := range after {
+		if strings.HasPrefix(k, "/proc/irq/") && strings.HasSuffix(k, "smp_affinity_list") && v != "0\n" && !strings.Contains(out, k) {
+			t.Errorf("%s = %q: neither moved nor reported as refused", k, v)
+		}
+	}
+	again, _, code := run(t, "apply", "--profile", profile, "--state-dir", state)
+	if code != 0 || !strings.HasPrefix(again, "changed 0:") {
+		t.Errorf("second apply (exit %d) changed something:\n%s", code, again)
+	}
+	if out, stderr, code := run(t, "revert", "--state-dir", state); code != 0 {
+		t.Fatalf("revert exit %d:\n%s\n%s", code, out, stderr)
+	}
+	if diff := before.Diff(testmachine.CaptureLive(t)); len(diff) > 0 {
+		t.Errorf("revert left differences:\n%s", strings.Join(diff, "\n"))
+	}
+}
+
+// TestApplyCrashThenRevert kills apply with SIGKILL after N host writes,
+// for N across the whole apply, and checks that revert restores the host
+// exactly each time; some crashes are followed by a completing apply first.
+func TestApplyCrashThenRevert(t *testing.T) {
+	profile, state, before := liveSetup(t)
+	points := []int{1, 2, 3, 4, 5, 6, 8, 10, 13, 17, 21, 26, 30, 34, 38, 42, 47, 60, 100, 200}
+	for i, n := range points {
+		cmd := exec.Command(rtnodeBin, "apply", "--profile", profile, "--state-dir", state)
+		cmd.Env = append(os.Environ(), "RTNODE_TEST_CRASH_AFTER="+strconv.Itoa(n))
+		err := cmd.Run()
+		var ee *exec.ExitError
+		killed := errors.As(err, &ee) && ee.Sys().(syscall.WaitStatus).Signaled()
+		if !killed && err != nil {
+			t.Fatalf("crash point %d: apply failed without being killed: %v", n, err)
+		}
+		if !killed {
+			t.Logf("apply finished before %d writes", n)
+		}
+		if i%3 == 2 {
+			if out, stderr, code := run(t, "apply", "--profile", profile, "--state-dir", state); code != 0 {
+				t.Fatalf("crash point %d: completing apply exit %d: %s %s", n, code, out, stderr)
+			}
+		}
+		if out, stderr, code := run(t, "revert", "--state-dir", state); code != 0 {
+			t.Fatalf("crash point %d: revert exit %d:\n%s\n%s", n, code, out, stderr)
+		}
+		if diff := before.Diff(testmachine.CaptureLive(t)); len(diff) > 0 {
+			t.Fatalf("crash point %d: revert left differences:\n%s", n, strings.Join(diff, "\n"))
+		}
+		if !killed {
+			break
+		}
+	}
+}
