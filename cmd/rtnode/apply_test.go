@@ -1,6 +1,7 @@
 package main_test
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"os/exec"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/rtnode/rtnode/internal/testmachine"
 )
@@ -72,7 +74,7 @@ func TestApplyRevertLive(t *testing.T) {
 		"/proc/sys/kernel/timer_migration": "0\n", "/proc/sys/vm/stat_interval": "10\n", "/proc/sys/vm/swappiness": "11\n",
 		"/proc/sys/kernel/sched_rt_runtime_us": "-1\n", "/sys/kernel/mm/transparent_hugepage/enabled": "always madvise [never]\n",
 		"/sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages": "16\n",
-		"/proc/irq/default_smp_affinity": "1\n", "/sys/devices/virtual/workqueue/cpumask": "1\n",
+		"/proc/irq/default_smp_affinity":                                         "1\n", "/sys/devices/virtual/workqueue/cpumask": "1\n",
 		"/sys/fs/cgroup/cpuset/cpuset.sched_load_balance": "0\n",
 	} {
 		if got := after[file]; got != want {
@@ -135,4 +137,93 @@ func TestApplyCrashThenRevert(t *testing.T) {
 			break
 		}
 	}
+}
+
+// TestAuditExecLive: audit flags an untuned host and a drifted IRQ on a
+// tuned one; exec runs a program on isolated cpus only when they are
+// isolated and free.
+func TestAuditExecLive(t *testing.T) {
+	profile, state, _ := liveSetup(t)
+	if out, _, code := run(t, "exec", "--cpus", "1", "--", "true"); code != 2 || out != "" {
+		t.Errorf("exec on an untuned host: exit %d, want 2", code)
+	}
+	out, _, code := run(t, "audit", "--profile", profile, "--steal-window", "0", "-o", "json")
+	var rep struct {
+		Clean    bool `json:"clean"`
+		Findings []struct{ Check, Severity, Message string }
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != 1 || rep.Clean {
+		t.Fatalf("audit of the untuned host: exit %d, %v:\n%s", code, err, out)
+	}
+	if !hasFinding(rep.Findings, "isolation", "not isolated at runtime") {
+		t.Errorf("untuned audit lacks the isolation finding:\n%s", out)
+	}
+	if _, stderr, code := run(t, "apply", "--profile", profile, "--state-dir", state); code != 0 {
+		t.Fatalf("apply: %s", stderr)
+	}
+	clean, _, _ := run(t, "audit", "--profile", profile, "--steal-window", "0")
+	for _, bad := range []string{"isolation", "drift", "irq-affinity", "tasks-on-isolated"} {
+		if strings.Contains(clean, bad) {
+			t.Errorf("audit of the tuned host still reports %s:\n%s", bad, clean)
+		}
+	}
+	irq := movableIRQ(t, clean)
+	if err := os.WriteFile(irq, []byte("0-1"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	drifted, _, code := run(t, "audit", "--profile", profile, "--steal-window", "0")
+	if code != 1 || !strings.Contains(drifted, irq+" is 0-1, the profile wants 0") {
+		t.Errorf("audit missed the drifted %s (exit %d):\n%s", irq, code, drifted)
+	}
+	status, stderr, code := run(t, "exec", "--cpus", "1", "--", "cat", "/proc/self/status", "/proc/self/cpuset")
+	if code != 0 || !strings.Contains(status, "Cpus_allowed_list:\t1\n") || !strings.Contains(status, "/rtnode-isolated") {
+		t.Errorf("exec --cpus 1 (exit %d %s):\n%s", code, stderr, status)
+	}
+	if _, stderr, code := run(t, "exec", "--cpus", "0", "--", "true"); code != 2 || !strings.Contains(stderr, "cpus 0 are not isolated (isolated: 1)") {
+		t.Errorf("exec on a housekeeping cpu: exit %d %q", code, stderr)
+	}
+	busy := exec.Command(rtnodeBin, "exec", "--", "sleep", "30")
+	if err := busy.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = busy.Process.Kill(); _ = busy.Wait() }()
+	waitInIsolated(t, busy.Process.Pid)
+	if _, stderr, code := run(t, "exec", "--cpus", "1", "--", "true"); code != 2 || !strings.Contains(stderr, "are not free") {
+		t.Errorf("exec on a busy cpu: exit %d %q", code, stderr)
+	}
+}
+
+func hasFinding(fs []struct{ Check, Severity, Message string }, check, text string) bool {
+	for _, f := range fs {
+		if f.Check == check && strings.Contains(f.Message, text) {
+			return true
+		}
+	}
+	return false
+}
+
+// movableIRQ picks an IRQ the apply moved to cpu 0 (one the audit does
+// not report on isolated cpus).
+func movableIRQ(t *testing.T, audit string) string {
+	files, _ := filepath.Glob("/proc/irq/*/smp_affinity_list")
+	for _, f := range files {
+		b, _ := os.ReadFile(f)
+		n := filepath.Base(filepath.Dir(f))
+		if string(b) == "0\n" && !strings.Contains(audit, "irq "+n+" ") {
+			return f
+		}
+	}
+	t.Skip("no movable irq on this host")
+	return ""
+}
+
+func waitInIsolated(t *testing.T, pid int) {
+	for i := 0; i < 100; i++ {
+		b, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cpuset")
+		if strings.Contains(string(b), "rtnode-isolated") {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("pid %d never entered the isolated cpuset", pid)
 }

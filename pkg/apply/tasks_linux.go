@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/rtnode/rtnode/pkg/discover"
+
 	"golang.org/x/sys/unix"
 	"k8s.io/utils/cpuset"
 
@@ -118,7 +120,7 @@ func (a *Applier) moveKthreads(act plan.Action, pl *plan.Plan) error {
 }
 
 // setAffinity journals and changes one kernel thread's affinity.
-func (a *Applier) setAffinity(info ThreadInfo, to cpuset.CPUSet) (bool, error) {
+func (a *Applier) setAffinity(info discover.ThreadInfo, to cpuset.CPUSet) (bool, error) {
 	var mask unix.CPUSet
 	if err := unix.SchedGetaffinity(info.PID, &mask); err != nil {
 		return false, nil
@@ -161,12 +163,12 @@ func (a *Applier) restoreAffinity(e Entry) error {
 	return nil
 }
 
-func (a *Applier) thread(pid int) (ThreadInfo, error) {
+func (a *Applier) thread(pid int) (discover.ThreadInfo, error) {
 	s, err := a.root.ReadString("proc", strconv.Itoa(pid), "stat")
 	if err != nil {
-		return ThreadInfo{}, err
+		return discover.ThreadInfo{}, err
 	}
-	return ParseStat(s)
+	return discover.ParseStat(s)
 }
 
 func (a *Applier) cpusOf(cgroup string) (cpuset.CPUSet, error) {

@@ -2,6 +2,7 @@ package discover
 
 import (
 	"bytes"
+	"path"
 	"strings"
 
 	"github.com/rtnode/rtnode/pkg/topology"
@@ -24,6 +25,30 @@ func (d *Discoverer) readCgroup(m *topology.Machine, g *gaps) {
 	m.Cgroup = CgroupFromMounts(mounts, d.controllers)
 	if m.Cgroup.Mode != "" && m.Cgroup.CPUSetVersion == 0 {
 		g.add("cgroup", "the cpuset controller is in no mounted hierarchy")
+	}
+	d.readCgroupFiles(&m.Cgroup)
+}
+
+// ManagedCgroupFiles are the files below the cpuset mount that rtnode's
+// cpuset actions write.
+var ManagedCgroupFiles = []string{
+	"cpuset.sched_load_balance",
+	"rtnode-housekeeping/cpuset.cpus",
+	"rtnode-isolated/cpuset.cpus", "rtnode-isolated/cpuset.sched_load_balance",
+	"rtnode-isolated/cpuset.cpus.exclusive", "rtnode-isolated/cpuset.cpus.partition",
+}
+
+// readCgroupFiles reads the managed cpuset files that exist.
+func (d *Discoverer) readCgroupFiles(c *topology.Cgroup) {
+	if c.CPUSetMount == "" {
+		return
+	}
+	c.Files = map[string]string{}
+	for _, f := range ManagedCgroupFiles {
+		p := path.Join(c.CPUSetMount, f)
+		if v, err := d.root.ReadString(p); err == nil {
+			c.Files[p] = v
+		}
 	}
 }
 

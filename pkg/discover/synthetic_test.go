@@ -177,7 +177,7 @@ func TestSyntheticKernelAndIsolation(t *testing.T) {
 	eq(t, "nohz_full= rcu_nocbs= irqaffinity=", []string{k.NoHZFull.String(), k.RCUNoCBs.String(), k.IRQAffinity.String()}, []string{"2-3", "2-3", "0-1"})
 	eq(t, "isolated cpus", m.IsolatedCPUs().String(), "2-3")
 	eq(t, "nohz_full cpus", m.NoHZFullCPUs().String(), "2-3")
-	eq(t, "cgroup", m.Cgroup, topology.Cgroup{Mode: topology.CgroupV2, CPUSetMount: "/sys/fs/cgroup", CPUSetVersion: 2, UnifiedMount: "/sys/fs/cgroup"})
+	eq(t, "cgroup", m.Cgroup, topology.Cgroup{Mode: topology.CgroupV2, CPUSetMount: "/sys/fs/cgroup", CPUSetVersion: 2, UnifiedMount: "/sys/fs/cgroup", Files: map[string]string{}})
 	for _, g := range m.Partial {
 		if g.What != "pci names" {
 			t.Errorf("unexpected gap %s: %s", g.What, g.Why)

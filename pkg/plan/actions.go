@@ -25,19 +25,26 @@ const (
 func (pl *Plan) cpusetActions(m *topology.Machine) {
 	cg := m.Cgroup
 	iso, res := pl.Isolated.String(), pl.Reserved.String()
+	set := func(file, to, reason string) {
+		target := path.Join(cg.CPUSetMount, file)
+		pl.manage(target)
+		from, ok := cg.Files[target]
+		if ok && (from == to || sameCPUList(from, to) && strings.HasSuffix(file, "cpus")) {
+			return
+		}
+		pl.add(Action{KindCPUSet, target, from, to, reason})
+	}
 	switch cg.CPUSetVersion {
 	case 1:
-		hk, is := path.Join(cg.CPUSetMount, HousekeepingCgroup), path.Join(cg.CPUSetMount, IsolatedCgroup)
-		pl.add(Action{KindCPUSet, hk + "/cpuset.cpus", "", res, "housekeeping cpuset: tasks moved here and their children stay off isolated cpus"})
-		pl.add(Action{KindCPUSet, is + "/cpuset.cpus", "", iso, "isolated cpuset for real-time workloads"})
-		pl.add(Action{KindCPUSet, is + "/cpuset.sched_load_balance", "", "0", "no scheduler load balancing on isolated cpus"})
-		pl.add(Action{KindCPUSet, path.Join(cg.CPUSetMount, "cpuset.sched_load_balance"), "", "0", "the root cpuset must not balance across isolated cpus"})
-		pl.add(Action{KindTasks, hk + "/tasks", "", "movable tasks", "move every movable task and thread to housekeeping cpus " + res})
+		set(HousekeepingCgroup+"/cpuset.cpus", res, "housekeeping cpuset: tasks moved here and their children stay off isolated cpus")
+		set(IsolatedCgroup+"/cpuset.cpus", iso, "isolated cpuset for real-time workloads")
+		set(IsolatedCgroup+"/cpuset.sched_load_balance", "0", "no scheduler load balancing on isolated cpus")
+		set("cpuset.sched_load_balance", "0", "the root cpuset must not balance across isolated cpus")
+		pl.add(Action{KindTasks, path.Join(cg.CPUSetMount, HousekeepingCgroup, "tasks"), "", "movable tasks", "move every movable task and thread of the root cpuset to housekeeping cpus " + res})
 	case 2:
-		is := path.Join(cg.CPUSetMount, IsolatedCgroup)
-		pl.add(Action{KindCPUSet, is + "/cpuset.cpus", "", iso, "isolated partition cpus"})
-		pl.add(Action{KindCPUSet, is + "/cpuset.cpus.exclusive", "", iso, "cpus exclusive to the partition"})
-		pl.add(Action{KindCPUSet, is + "/cpuset.cpus.partition", "", "isolated", "isolated partition: no load balancing, other tasks leave these cpus"})
+		set(IsolatedCgroup+"/cpuset.cpus", iso, "isolated partition cpus")
+		set(IsolatedCgroup+"/cpuset.cpus.exclusive", iso, "cpus exclusive to the partition")
+		set(IsolatedCgroup+"/cpuset.cpus.partition", "isolated", "isolated partition: no load balancing, other tasks leave these cpus")
 		if major, minor := kernelVersion(m.Kernel.Release); major < 6 || (major == 6 && minor < 7) {
 			pl.note(fmt.Sprintf("kernel %s: cpuset.cpus.exclusive needs Linux 6.7 or later; runtime isolation will fail, rely on the boot arguments", m.Kernel.Release))
 		}

@@ -108,13 +108,20 @@ func resolveBelow(root hostfs.Root, p string) string {
 func cgroupSpecs(root hostfs.Root) []string {
 	b, err := root.ReadFile("proc/self/mounts")
 	if err != nil {
-		return nil
+		if b, err = root.ReadFile("proc/mounts"); err != nil {
+			return nil
+		}
 	}
 	mounts, _ := discover.ParseMounts(bytes.NewReader(b))
 	var out []string
 	for _, m := range mounts {
 		if m.FSType == "cgroup2" {
 			out = append(out, root.Path(path.Join(m.Point, "cgroup.controllers")))
+		}
+		if m.FSType == "cgroup2" || m.HasOption("cpuset") {
+			for _, f := range discover.ManagedCgroupFiles {
+				out = append(out, root.Path(path.Join(m.Point, f)))
+			}
 		}
 	}
 	return out

@@ -134,10 +134,11 @@ type isolcpusJSON struct {
 }
 
 type cgroupJSON struct {
-	Mode          CgroupMode `json:"mode"`
-	CPUSetMount   string     `json:"cpusetMount"`
-	CPUSetVersion int        `json:"cpusetVersion"`
-	UnifiedMount  string     `json:"unifiedMount,omitempty"`
+	Mode          CgroupMode        `json:"mode"`
+	CPUSetMount   string            `json:"cpusetMount"`
+	CPUSetVersion int               `json:"cpusetVersion"`
+	UnifiedMount  string            `json:"unifiedMount,omitempty"`
+	Files         map[string]string `json:"files,omitempty"`
 }
 
 type gapJSON struct {

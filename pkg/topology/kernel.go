@@ -51,4 +51,8 @@ type Cgroup struct {
 	CPUSetVersion int
 	// UnifiedMount is the cgroup2 mount point, if any.
 	UnifiedMount string
+	// Files holds the current content of the cpuset files rtnode manages
+	// (its own cgroups' and the root's), by host path; absent files are
+	// not listed.
+	Files map[string]string
 }

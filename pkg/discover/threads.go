@@ -1,4 +1,4 @@
-package apply
+package discover
 
 import (
 	"fmt"
@@ -50,11 +50,4 @@ func ParseStat(s string) (ThreadInfo, error) {
 		return ThreadInfo{}, fmt.Errorf("stat %q: bad flags", truncate(s))
 	}
 	return ThreadInfo{PID: pid, Comm: s[open+1 : end], Flags: flags}, nil
-}
-
-func truncate(s string) string {
-	if len(s) > 60 {
-		return s[:60] + "..."
-	}
-	return s
 }
