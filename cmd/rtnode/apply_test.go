@@ -227,3 +227,44 @@ func waitInIsolated(t *testing.T, pid int) {
 	}
 	t.Fatalf("pid %d never entered the isolated cpuset", pid)
 }
+
+// TestIRQBalanceDetected runs a process named irqbalance (a copy of sleep:
+// only its name and environment matter to rtnode) and checks that apply
+// and audit say it undoes IRQ isolation unless it bans the isolated cpus.
+func TestIRQBalanceDetected(t *testing.T) {
+	profile, state, _ := liveSetup(t)
+	sleep, err := exec.LookPath("sleep")
+	if err != nil {
+		t.Skip("needs sleep")
+	}
+	fake := filepath.Join(t.TempDir(), "irqbalance")
+	b, _ := os.ReadFile(sleep)
+	if err := os.WriteFile(fake, b, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	start := func(env ...string) *exec.Cmd {
+		cmd := exec.Command(fake, "30")
+		cmd.Env = env
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+		time.Sleep(50 * time.Millisecond)
+		return cmd
+	}
+	ib := start()
+	out, _, code := run(t, "apply", "--profile", profile, "--state-dir", state)
+	if code != 0 || !strings.Contains(out, "irqbalance (pid "+strconv.Itoa(ib.Process.Pid)+") runs without IRQBALANCE_BANNED_CPULIST=1") {
+		t.Errorf("apply (exit %d) does not warn about irqbalance:\n%s", code, out)
+	}
+	audit, _, _ := run(t, "audit", "--profile", profile, "--steal-window", "0")
+	if !strings.Contains(audit, "irqbalance") {
+		t.Errorf("audit misses irqbalance:\n%s", audit)
+	}
+	_ = ib.Process.Kill()
+	_ = ib.Wait()
+	start("IRQBALANCE_BANNED_CPULIST=1")
+	if audit, _, _ := run(t, "audit", "--profile", profile, "--steal-window", "0"); strings.Contains(audit, "irqbalance") {
+		t.Errorf("audit reports an irqbalance that bans the isolated cpus:\n%s", audit)
+	}
+}

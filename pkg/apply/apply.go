@@ -20,6 +20,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/rtnode/rtnode/pkg/discover"
 	"github.com/rtnode/rtnode/pkg/hostfs"
 	"github.com/rtnode/rtnode/pkg/plan"
 )
@@ -116,6 +117,9 @@ func (a *Applier) Apply(ctx context.Context, pl *plan.Plan) (*Report, error) {
 		if err := a.do(pl, act); err != nil {
 			a.rep.Failed = append(a.rep.Failed, Problem{act.Target, err.Error()})
 		}
+	}
+	if ib, running := discover.FindIRQBalance(a.root); running && ib.Undoes(pl.Isolated) {
+		a.rep.Notes = append(a.rep.Notes, ib.Advice(pl.Isolated))
 	}
 	return a.rep, a.rep.Err()
 }

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/rtnode/rtnode/pkg/discover"
-	"k8s.io/utils/cpuset"
 
 	"github.com/rtnode/rtnode/pkg/hostfs"
 	"github.com/rtnode/rtnode/pkg/plan"
@@ -67,38 +66,11 @@ func onIsolated(root hostfs.Root, pid, tid string, pl *plan.Plan) (string, bool)
 // irqbalance reports a running irqbalance that does not leave the isolated
 // CPUs alone: it would move IRQs back onto them.
 func irqbalance(root hostfs.Root, pl *plan.Plan) []Finding {
-	pids, _ := root.ReadDirNames("proc")
-	for _, p := range pids {
-		if comm, _ := root.ReadString("proc", p, "comm"); comm != "irqbalance" {
-			continue
-		}
-		env, _ := root.ReadFile("proc", p, "environ")
-		banned := bannedCPUs(string(env))
-		if pl.Isolated.IsSubsetOf(banned) {
-			return nil
-		}
-		return []Finding{{"irqbalance", Error, fmt.Sprintf("irqbalance (pid %s) runs without IRQBALANCE_BANNED_CPULIST=%s: it moves IRQs back onto isolated cpus; set it (in /etc/default/irqbalance) and restart irqbalance, or stop irqbalance",
-			p, pl.Isolated)}}
+	ib, running := discover.FindIRQBalance(root)
+	if !running || !ib.Undoes(pl.Isolated) {
+		return nil
 	}
-	return nil
-}
-
-// bannedCPUs reads IRQBALANCE_BANNED_CPULIST (or the older hex
-// IRQBALANCE_BANNED_CPUS) from a NUL-separated environment.
-func bannedCPUs(env string) cpuset.CPUSet {
-	for _, kv := range strings.Split(env, "\x00") {
-		if v, ok := strings.CutPrefix(kv, "IRQBALANCE_BANNED_CPULIST="); ok {
-			if s, err := topology.ParseCPUList(v); err == nil {
-				return s
-			}
-		}
-		if v, ok := strings.CutPrefix(kv, "IRQBALANCE_BANNED_CPUS="); ok {
-			if s, err := topology.ParseCPUMask(v); err == nil {
-				return s
-			}
-		}
-	}
-	return cpuset.New()
+	return []Finding{{"irqbalance", Error, ib.Advice(pl.Isolated)}}
 }
 
 // steal samples /proc/stat and reports isolated CPUs whose time the

@@ -1,0 +1,64 @@
+package discover
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"k8s.io/utils/cpuset"
+
+	"github.com/rtnode/rtnode/pkg/hostfs"
+	"github.com/rtnode/rtnode/pkg/topology"
+)
+
+// IRQBalance describes a running irqbalance daemon.
+type IRQBalance struct {
+	PID int
+	// Banned are the CPUs it leaves alone (IRQBALANCE_BANNED_CPULIST, or
+	// the older hex IRQBALANCE_BANNED_CPUS, in its environment).
+	Banned cpuset.CPUSet
+}
+
+// FindIRQBalance looks for a running irqbalance below the root's /proc.
+func FindIRQBalance(root hostfs.Root) (IRQBalance, bool) {
+	pids, _ := root.ReadDirNames("proc")
+	for _, p := range pids {
+		pid, err := strconv.Atoi(p)
+		if err != nil {
+			continue
+		}
+		if comm, _ := root.ReadString("proc", p, "comm"); comm != "irqbalance" {
+			continue
+		}
+		env, _ := root.ReadFile("proc", p, "environ")
+		return IRQBalance{PID: pid, Banned: BannedCPUs(string(env))}, true
+	}
+	return IRQBalance{}, false
+}
+
+// BannedCPUs reads irqbalance's banned CPUs from a NUL-separated
+// environment.
+func BannedCPUs(env string) cpuset.CPUSet {
+	for _, kv := range strings.Split(env, "\x00") {
+		if v, ok := strings.CutPrefix(kv, "IRQBALANCE_BANNED_CPULIST="); ok {
+			if s, err := topology.ParseCPUList(v); err == nil {
+				return s
+			}
+		}
+		if v, ok := strings.CutPrefix(kv, "IRQBALANCE_BANNED_CPUS="); ok {
+			if s, err := topology.ParseCPUMask(v); err == nil {
+				return s
+			}
+		}
+	}
+	return cpuset.New()
+}
+
+// Undoes reports whether irqbalance may move IRQs onto the isolated CPUs.
+func (ib IRQBalance) Undoes(isolated cpuset.CPUSet) bool { return !isolated.IsSubsetOf(ib.Banned) }
+
+// Advice says why irqbalance undoes IRQ isolation and what to do about it.
+func (ib IRQBalance) Advice(isolated cpuset.CPUSet) string {
+	return fmt.Sprintf("irqbalance (pid %d) runs without IRQBALANCE_BANNED_CPULIST=%s: it moves IRQs back onto isolated cpus; set it in /etc/default/irqbalance and restart irqbalance, or stop it (rtnode does not restart services)",
+		ib.PID, isolated)
+}
