@@ -8,6 +8,8 @@ GOFLAGS    ?=
 # Debian packages the tests and the main job use: tar and bzip2 unpack the
 # machine captures, pci.ids names PCI devices, GNU time measures RSS.
 APT_PKGS   := tar bzip2 pci.ids time
+# The latency benchmarks also need cyclictest and stress-ng.
+BENCH_PKGS := rt-tests stress-ng
 FUZZTIME   ?= 10s
 
 .PHONY: all build run test deps go-check vet fmt-check fuzz bench clean
@@ -15,7 +17,7 @@ FUZZTIME   ?= 10s
 all: build
 
 deps: go-check
-	@missing=""; for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@missing=""; for p in $(APT_PKGS) $(EXTRA_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" != 0 ]; then echo "make: missing Debian packages:$$missing (run as root to install them)"; exit 1; fi; \
 	  echo "installing:$$missing"; \
@@ -58,9 +60,11 @@ fuzz: go-check
 	@for pkg in ./pkg/topology/ ./pkg/discover/ ./pkg/profile/; do for f in $$($(GO) test -list "Fuzz.*" $$pkg | grep ^Fuzz); do \
 	  echo "== $$pkg $$f"; $(GO) test -run XXX -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; done; done
 
+bench: EXTRA_PKGS = $(BENCH_PKGS)
 bench: deps
 	$(GO) test -run XXX -bench . -benchmem -count 3 ./benchmarks/
 	benchmarks/discover-cmd.sh 15
+	benchmarks/apply-effect.sh 15 3
 
 clean:
 	rm -rf $(BIN)

@@ -268,3 +268,18 @@ func TestIRQBalanceDetected(t *testing.T) {
 		t.Errorf("audit reports an irqbalance that bans the isolated cpus:\n%s", audit)
 	}
 }
+
+// TestSecondStateDirRefused: a host tuned with one state directory is not
+// re-tuned with another (its journal would record tuned values as
+// originals).
+func TestSecondStateDirRefused(t *testing.T) {
+	profile, state, _ := liveSetup(t)
+	if _, stderr, code := run(t, "apply", "--profile", profile, "--state-dir", state); code != 0 {
+		t.Fatalf("apply: %s", stderr)
+	}
+	other := filepath.Join(t.TempDir(), "other")
+	_, stderr, code := run(t, "apply", "--profile", profile, "--state-dir", other)
+	if code != 1 || !strings.Contains(stderr, "another rtnode state directory tuned this host") {
+		t.Errorf("second state dir: exit %d %q", code, stderr)
+	}
+}

@@ -106,6 +106,9 @@ func (a *Applier) Apply(ctx context.Context, pl *plan.Plan) (*Report, error) {
 		}
 		a.j = j
 		defer j.Close()
+		if err := a.checkOwner(pl); err != nil {
+			return a.rep, err
+		}
 		if err := a.restoreUnmanaged(pl); err != nil {
 			return a.rep, err
 		}
@@ -209,6 +212,23 @@ func (a *Applier) write(value, target string) error {
 		_ = syscall.Kill(os.Getpid(), syscall.SIGKILL)
 	}
 	return err
+}
+
+// checkOwner refuses to tune a host whose rtnode cgroups exist while this
+// journal is empty: another state directory (another rtnode) tuned it, and
+// journaling its values as originals would make revert restore a tuned
+// host.
+func (a *Applier) checkOwner(pl *plan.Plan) error {
+	if len(a.j.Entries()) > 0 {
+		return nil
+	}
+	for _, p := range pl.Managed {
+		dir := path.Dir(p)
+		if strings.HasPrefix(path.Base(dir), "rtnode-") && a.root.Exists(dir) {
+			return fmt.Errorf("%s exists but the journal in %s is empty: another rtnode state directory tuned this host; revert with that one first", dir, a.opts.StateDir)
+		}
+	}
+	return nil
 }
 
 // restoreUnmanaged gives journaled paths the new plan no longer manages
