@@ -51,9 +51,10 @@ fmt-check: go-check
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt would change: $$out"; exit 1; fi
 
-# Every test: unit, capture, synthetic, live-host, CLI and fuzz seeds.
+# Every test: unit, capture, synthetic, live-host, CLI and fuzz seeds. One
+# package at a time (-p 1): the live tests change the host that others read.
 test: deps fmt-check vet
-	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -p 1 ./...
 
 # Coverage-guided fuzzing of every parser, FUZZTIME each.
 fuzz: go-check
