@@ -9,8 +9,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rtnode/rtnode/pkg/apply"
-	"github.com/rtnode/rtnode/pkg/discover"
-	"github.com/rtnode/rtnode/pkg/plan"
 )
 
 // crashEnv is the crash tests' hook: kill -9 after that many writes.
@@ -24,26 +22,14 @@ func newApplyCommand(g *globals) *cobra.Command {
 		Short: "Tune this host as the profile says, journaling every original value first",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			p, notes, err := loadProfile(profilePath)
+			h, err := g.planHost(cmd, profilePath)
 			if err != nil {
 				return err
-			}
-			root, err := g.hostRoot()
-			if err != nil {
-				return err
-			}
-			m, err := discover.New(root, g.logger()).WithSysctls(sysctlNames(p)...).Discover(cmd.Context())
-			if err != nil {
-				return err
-			}
-			pl, err := plan.Compute(m, p)
-			if err != nil {
-				return UsageError{fmt.Errorf("profile %s: %w", profileName(profilePath), err)}
 			}
 			crash, _ := strconv.Atoi(os.Getenv(crashEnv))
-			a := apply.New(root, apply.Options{StateDir: stateDir, DryRun: dryRun, CrashAfter: crash, Log: g.logger()})
-			rep, err := a.Apply(cmd.Context(), pl)
-			printReport(cmd.OutOrStdout(), rep, dryRun, append(notes, pl.Notes...))
+			a := apply.New(h.root, apply.Options{StateDir: stateDir, DryRun: dryRun, CrashAfter: crash, Log: g.logger()})
+			rep, err := a.Apply(cmd.Context(), h.plan)
+			printReport(cmd.OutOrStdout(), rep, dryRun, h.plan.Notes)
 			return err
 		},
 	}

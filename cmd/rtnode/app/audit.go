@@ -8,8 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rtnode/rtnode/pkg/audit"
-	"github.com/rtnode/rtnode/pkg/discover"
-	"github.com/rtnode/rtnode/pkg/plan"
 )
 
 // FindingsError reports an audit that found something: exit code 1.
@@ -31,26 +29,14 @@ func newAuditCommand(g *globals) *cobra.Command {
 			if stealWindow < 0 {
 				return usagef("--steal-window: must not be negative, got %s", stealWindow)
 			}
-			p, _, err := loadProfile(profilePath)
+			h, err := g.planHost(cmd, profilePath)
 			if err != nil {
 				return err
-			}
-			root, err := g.hostRoot()
-			if err != nil {
-				return err
-			}
-			m, err := discover.New(root, g.logger()).WithSysctls(sysctlNames(p)...).Discover(cmd.Context())
-			if err != nil {
-				return err
-			}
-			pl, err := plan.Compute(m, p)
-			if err != nil {
-				return UsageError{fmt.Errorf("profile %s: %w", profileName(profilePath), err)}
 			}
 			if stealWindow == 0 {
 				stealWindow = -1
 			}
-			findings := audit.Sorted(audit.Run(cmd.Context(), root, m, pl, audit.Options{StealWindow: stealWindow}))
+			findings := audit.Sorted(audit.Run(cmd.Context(), h.root, h.machine, h.plan, audit.Options{StealWindow: stealWindow}))
 			if err := writeFindings(cmd, findings, output); err != nil {
 				return err
 			}

@@ -9,8 +9,10 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/rtnode/rtnode/pkg/discover"
+	"github.com/rtnode/rtnode/pkg/hostfs"
 	"github.com/rtnode/rtnode/pkg/plan"
 	"github.com/rtnode/rtnode/pkg/profile"
+	"github.com/rtnode/rtnode/pkg/topology"
 )
 
 func newPlanCommand(g *globals) *cobra.Command {
@@ -23,30 +25,47 @@ func newPlanCommand(g *globals) *cobra.Command {
 			if output != "text" && output != "json" && output != "yaml" {
 				return usagef("-o: unknown output format %q (want text, json or yaml)", output)
 			}
-			p, notes, err := loadProfile(profilePath)
+			h, err := g.planHost(cmd, profilePath)
 			if err != nil {
 				return err
 			}
-			root, err := g.hostRoot()
-			if err != nil {
-				return err
-			}
-			d := discover.New(root, g.logger()).WithSysctls(sysctlNames(p)...)
-			m, err := d.Discover(cmd.Context())
-			if err != nil {
-				return err
-			}
-			pl, err := plan.Compute(m, p)
-			if err != nil {
-				return UsageError{fmt.Errorf("profile %s: %w", profileName(profilePath), err)}
-			}
-			pl.Notes = append(notes, pl.Notes...)
-			return writePlan(cmd, pl, output)
+			return writePlan(cmd, h.plan, output)
 		},
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "text", "output format: text, json or yaml")
 	cmd.Flags().StringVarP(&profilePath, "profile", "p", "", "NodeProfile or OpenShift PerformanceProfile YAML (default: the embedded default)")
 	return cmd
+}
+
+// plannedHost is a host root, its machine and the plan of a profile on it.
+type plannedHost struct {
+	root    hostfs.Root
+	machine *topology.Machine
+	plan    *plan.Plan
+}
+
+// planHost loads the profile, discovers the --root host and plans the
+// profile on it; a profile that does not fit is a usage error. The plan's
+// notes start with what a PerformanceProfile translation left out.
+func (g *globals) planHost(cmd *cobra.Command, profilePath string) (*plannedHost, error) {
+	p, notes, err := loadProfile(profilePath)
+	if err != nil {
+		return nil, err
+	}
+	root, err := g.hostRoot()
+	if err != nil {
+		return nil, err
+	}
+	m, err := discover.New(root, g.logger()).WithSysctls(sysctlNames(p)...).Discover(cmd.Context())
+	if err != nil {
+		return nil, err
+	}
+	pl, err := plan.Compute(m, p)
+	if err != nil {
+		return nil, UsageError{fmt.Errorf("profile %s: %w", profileName(profilePath), err)}
+	}
+	pl.Notes = append(notes, pl.Notes...)
+	return &plannedHost{root, m, pl}, nil
 }
 
 // loadProfile reads and parses a profile file, or returns the default.
