@@ -8,8 +8,8 @@ GOFLAGS    ?=
 # Debian packages the tests and the main job use: tar and bzip2 unpack the
 # machine captures, pci.ids names PCI devices, GNU time measures RSS.
 APT_PKGS   := tar bzip2 pci.ids time
-# The latency benchmarks also need cyclictest and stress-ng.
-BENCH_PKGS := rt-tests stress-ng
+# The latency benchmarks also need cyclictest, stress-ng and tuned.
+BENCH_PKGS := rt-tests stress-ng tuned
 FUZZTIME   ?= 10s
 
 .PHONY: all build run test deps go-check vet fmt-check fuzz bench clean
@@ -66,6 +66,7 @@ bench: deps
 	$(GO) test -run XXX -bench . -benchmem -count 3 ./benchmarks/
 	benchmarks/discover-cmd.sh 15
 	benchmarks/apply-effect.sh 15 3
+	benchmarks/vs-tuned.sh 15 3
 
 clean:
 	rm -rf $(BIN)
