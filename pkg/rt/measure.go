@@ -1,0 +1,151 @@
+package rt
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Config describes a run.
+type Config struct {
+	// CPUs gets one measurement thread each.
+	CPUs []int
+	// Priority is the SCHED_FIFO priority (1-99); 0 keeps SCHED_OTHER.
+	Priority int
+	Interval time.Duration
+	// Duration bounds the run; Loops bounds each thread's cycles; either
+	// may be zero (not both).
+	Duration time.Duration
+	Loops    uint64
+	// HistLimitMicros is the histogram's largest bucket.
+	HistLimitMicros int
+	// Place runs on each measurement thread, locked to it, before the
+	// loop: it moves the thread to its CPU (and into the isolated cpuset)
+	// and sets its scheduling policy.
+	Place func(cpu, priority int) error
+	// Progress, when set, is called about once a second with the elapsed
+	// time and the largest latency so far (µs).
+	Progress func(elapsed time.Duration, maxMicros float64)
+}
+
+// Thread is one measurement thread's result.
+type Thread struct {
+	CPU         int
+	TID         int
+	Hist        *Histogram
+	Overruns    uint64
+	Interrupted uint64
+	// Voluntary and Involuntary are the thread's context switches during
+	// the loop.
+	Voluntary   uint64
+	Involuntary uint64
+	maxNanos    atomic.Int64
+}
+
+// Run measures: every thread wakes up each Interval at absolute times on
+// CLOCK_MONOTONIC, all starting together, and records how late it woke.
+func Run(ctx context.Context, cfg Config) ([]*Thread, error) {
+	threads := make([]*Thread, len(cfg.CPUs))
+	ready := make(chan error, len(cfg.CPUs))
+	var start atomic.Int64
+	var stop atomic.Bool
+	var go1 sync.WaitGroup
+	begin := make(chan struct{})
+	for i, cpu := range cfg.CPUs {
+		t := &Thread{CPU: cpu, Hist: NewHistogram(cfg.HistLimitMicros)}
+		threads[i] = t
+		go1.Add(1)
+		go func() {
+			defer go1.Done()
+			runtime.LockOSThread() // never unlocked: the thread ends with the goroutine
+			t.TID = gettid()
+			if err := cfg.Place(t.CPU, cfg.Priority); err != nil {
+				ready <- fmt.Errorf("cpu %d: %w", t.CPU, err)
+				return
+			}
+			ready <- nil
+			<-begin
+			v0, i0 := threadSwitches()
+			t.loop(start.Load(), cfg.Interval.Nanoseconds(), stopAt(start.Load(), cfg.Duration), cfg.Loops, &stop)
+			v1, i1 := threadSwitches()
+			t.Voluntary, t.Involuntary = v1-v0, i1-i0
+		}()
+	}
+	var firstErr error
+	for range cfg.CPUs {
+		if err := <-ready; err != nil && firstErr == nil {
+			firstErr = err
+		}
+	}
+	if firstErr != nil {
+		stop.Store(true)
+		start.Store(nanotime())
+		close(begin)
+		go1.Wait()
+		return nil, firstErr
+	}
+	start.Store(nanotime() + cfg.Interval.Nanoseconds())
+	close(begin)
+	done := make(chan struct{})
+	go func() { go1.Wait(); close(done) }()
+	watch(ctx, cfg, threads, &stop, done)
+	return threads, nil
+}
+
+// watch reports progress and stops the threads when ctx ends.
+func watch(ctx context.Context, cfg Config, threads []*Thread, stop *atomic.Bool, done chan struct{}) {
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	began := time.Now()
+	for {
+		select {
+		case <-done:
+			return
+		case <-ctx.Done():
+			stop.Store(true)
+			<-done
+			return
+		case <-tick.C:
+			if cfg.Progress != nil {
+				var mx int64
+				for _, t := range threads {
+					mx = max(mx, t.maxNanos.Load())
+				}
+				cfg.Progress(time.Since(began), float64(mx)/1000)
+			}
+		}
+	}
+}
+
+func stopAt(start int64, d time.Duration) int64 {
+	if d <= 0 {
+		return 1<<63 - 1
+	}
+	return start + d.Nanoseconds()
+}
+
+// loop is the measurement: it allocates nothing and makes no call that
+// could hand the thread to the Go scheduler.
+func (t *Thread) loop(next, interval, end int64, loops uint64, stop *atomic.Bool) {
+	for {
+		t.Interrupted += sleepUntil(next)
+		now := nanotime()
+		lat := now - next
+		t.Hist.Add(lat)
+		if lat > t.maxNanos.Load() {
+			t.maxNanos.Store(lat)
+		}
+		next += interval
+		if now > next {
+			missed := (now - next) / interval
+			t.Overruns += uint64(missed) + 1
+			next += (missed + 1) * interval
+		}
+		if now >= end || (loops > 0 && t.Hist.Count >= loops) || stop.Load() {
+			return
+		}
+	}
+}
