@@ -29,8 +29,13 @@ func CheckTargets(r *Result, t Targets) string {
 	return ""
 }
 
-// zCritical is the one-sided normal quantile for p < 0.001.
-const zCritical = 3.09
+// zCritical is the one-sided normal quantile for p < 0.001; minTail is the
+// fewest samples above the threshold that can make a regression (fewer are
+// the spikes a VM always has).
+const (
+	zCritical = 3.09
+	minTail   = 10
+)
 
 // Verdict is the outcome of comparing a run with a baseline.
 type Verdict struct {
@@ -43,8 +48,8 @@ type Verdict struct {
 // Compare judges r against base per CPU: a percentile (p99, p99.9)
 // regresses when it exceeds tolerance × the baseline's AND the share of
 // samples above that threshold is significantly larger than in the
-// baseline (one-sided binomial test, normal approximation, p < 0.001), so
-// a noisy tail of a few samples does not fail a run. It refuses to judge
+// baseline (one-sided binomial test, normal approximation, p < 0.001) and
+// at least minTail samples lie above it, so a few spikes do not fail a run. It refuses to judge
 // when either run's steal exceeds stealLimit.
 func Compare(r, base *Result, tolerance, stealLimit float64) Verdict {
 	for _, x := range []struct {
@@ -95,7 +100,7 @@ func regression(c CPUResult, b *CPUResult, name string, q, tolerance float64) st
 	p0 := max(float64(b.Hist.Above(threshold)), 1) / float64(b.Hist.Count)
 	k := float64(c.Hist.Above(threshold))
 	z := (k - n*p0 - 0.5) / math.Sqrt(n*p0*(1-p0))
-	if z <= zCritical {
+	if z <= zCritical || k < minTail {
 		return ""
 	}
 	return fmt.Sprintf("regression on cpu %d: %s %.0fµs vs baseline %.0fµs (tolerance %.2f×; %.0f of %.0f samples above %dµs, baseline share %.4f%%, z=%.1f)",
