@@ -35,14 +35,14 @@ go-check:
 
 build: go-check
 	$(GO) build $(GOFLAGS) -o $(BIN)/rtnode ./cmd/rtnode
+	$(GO) build $(GOFLAGS) -o $(BIN)/rtbench ./cmd/rtbench
 
-# The main job on the embedded default profile. For now: discover this
-# machine and show what the default profile would change (later issues grow
-# it into plan → tune → measure).
+# The main job on the embedded default profile: discover this machine, plan,
+# measure the would-be isolated cpus under load, tune, measure again,
+# revert, and print the before/after table (RUN_FLAGS=--keep stays tuned).
+run: EXTRA_PKGS = rt-tests stress-ng
 run: deps build
-	$(BIN)/rtnode discover
-	@echo
-	$(BIN)/rtnode plan
+	$(BIN)/rtnode demo $(RUN_FLAGS)
 
 vet: go-check
 	$(GO) vet ./...

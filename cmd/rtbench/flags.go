@@ -40,6 +40,7 @@ type options struct {
 	baseline     string
 	tolerance    float64
 	stealLimit   float64
+	busy         int
 	cmdline      string
 }
 
@@ -72,6 +73,8 @@ func parseFlags(args []string) (*options, error) {
 	fs.StringVar(&o.baseline, "baseline", "", "compare with a baseline and fail on a real p99/p99.9 regression")
 	fs.Float64Var(&o.tolerance, "tolerance", 1.3, "with --baseline: allowed growth of p99 and p99.9")
 	fs.Float64Var(&o.stealLimit, "steal-limit", 0.01, "with --baseline: refuse to judge above this steal share")
+	fs.IntVar(&o.busy, "busy-goroutines", 0, "benchmark hook: run this many busy goroutines in the rtbench process during the measurement")
+	_ = fs.MarkHidden("busy-goroutines")
 	fs.Bool("help", false, "show this help")
 	if err := fs.Parse(args); err != nil {
 		return nil, err

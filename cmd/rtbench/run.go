@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -135,7 +136,9 @@ func measure(ctx context.Context, o *options, root hostfs.Root, place apply.Plac
 	}
 	before := rt.TakeSample(root)
 	start := time.Now()
+	stopBusy := busyGoroutines(o.busy)
 	threads, err := rt.Run(ctx, cfg)
+	stopBusy()
 	if err != nil {
 		return nil, err
 	}
@@ -156,3 +159,35 @@ func isTerminal(f *os.File) bool {
 	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
 	return err == nil
 }
+
+// busyGoroutines starts n goroutines that compute until the returned
+// function is called: the benchmark's proof that other Go work in the
+// process does not reach the measurement threads. Each iteration calls a
+// function, a cooperative preemption point: with asynchronous preemption
+// off (as rtbench runs), a loop without calls would never yield its P.
+func busyGoroutines(n int) func() {
+	var stop atomic.Bool
+	for i := 0; i < n; i++ {
+		go func() {
+			x := uint64(i)
+			for !stop.Load() {
+				x = step(x)
+			}
+		}()
+	}
+	return func() { stop.Store(true) }
+}
+
+// step is not a leaf (it calls mix), so its prologue checks the stack
+// guard: that check is where the scheduler preempts it.
+//
+//go:noinline
+func step(x uint64) uint64 {
+	for i := 0; i < 1000; i++ {
+		x = x*6364136223846793005 + 1
+	}
+	return mix(x)
+}
+
+//go:noinline
+func mix(x uint64) uint64 { return x ^ x>>31 }

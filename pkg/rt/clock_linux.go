@@ -22,7 +22,9 @@ const (
 // a raw clock_nanosleep: unlike syscall.Syscall, a raw system call does not
 // tell the Go scheduler, which therefore cannot hand the thread's work
 // elsewhere or delay its return. It returns how many times a signal cut
-// the sleep short.
+// the sleep short. It is nosplit: see Thread.loop.
+//
+//go:nosplit
 func sleepUntil(deadline int64) (interrupted uint64) {
 	ts := syscall.Timespec{Sec: deadline / 1e9, Nsec: deadline % 1e9}
 	for {

@@ -23,7 +23,10 @@ func NewHistogram(limitMicros int) *Histogram {
 	return &Histogram{Buckets: make([]uint64, limitMicros+1), MinNanos: math.MaxInt64}
 }
 
-// Add records one latency in nanoseconds (negative values count as 0).
+// Add records one latency in nanoseconds (negative values count as 0). It
+// is nosplit: the measurement loop calls it (see Thread.loop).
+//
+//go:nosplit
 func (h *Histogram) Add(ns int64) {
 	if ns < 0 {
 		ns = 0

@@ -45,21 +45,27 @@ type Thread struct {
 	maxNanos    atomic.Int64
 }
 
+// startDelay is how far ahead the common start time is set: every thread
+// is placed well before it.
+const startDelay = 200 * time.Millisecond
+
 // Run measures: every thread wakes up each Interval at absolute times on
-// CLOCK_MONOTONIC, all starting together, and records how late it woke.
+// CLOCK_MONOTONIC, all from one start time, and records how late it woke.
+// The start time is fixed before the threads exist, so no thread waits on
+// the Go scheduler between its placement and its first sleep.
 func Run(ctx context.Context, cfg Config) ([]*Thread, error) {
 	threads := make([]*Thread, len(cfg.CPUs))
 	ready := make(chan error, len(cfg.CPUs))
-	var start atomic.Int64
 	var stop atomic.Bool
-	var go1 sync.WaitGroup
-	begin := make(chan struct{})
+	var wg sync.WaitGroup
+	interval := cfg.Interval.Nanoseconds()
+	start := nanotime() + max(startDelay.Nanoseconds(), 10*interval)
 	for i, cpu := range cfg.CPUs {
 		t := &Thread{CPU: cpu, Hist: NewHistogram(cfg.HistLimitMicros)}
 		threads[i] = t
-		go1.Add(1)
+		wg.Add(1)
 		go func() {
-			defer go1.Done()
+			defer wg.Done()
 			runtime.LockOSThread() // never unlocked: the thread ends with the goroutine
 			t.TID = gettid()
 			if err := cfg.Place(t.CPU, cfg.Priority); err != nil {
@@ -67,9 +73,9 @@ func Run(ctx context.Context, cfg Config) ([]*Thread, error) {
 				return
 			}
 			ready <- nil
-			<-begin
 			v0, i0 := threadSwitches()
-			t.loop(start.Load(), cfg.Interval.Nanoseconds(), stopAt(start.Load(), cfg.Duration), cfg.Loops, &stop)
+			first := nextPeriod(start, interval, nanotime())
+			t.loop(first, interval, stopAt(start, cfg.Duration), cfg.Loops, &stop)
 			v1, i1 := threadSwitches()
 			t.Voluntary, t.Involuntary = v1-v0, i1-i0
 		}()
@@ -80,19 +86,24 @@ func Run(ctx context.Context, cfg Config) ([]*Thread, error) {
 			firstErr = err
 		}
 	}
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
 	if firstErr != nil {
 		stop.Store(true)
-		start.Store(nanotime())
-		close(begin)
-		go1.Wait()
+		<-done
 		return nil, firstErr
 	}
-	start.Store(nanotime() + cfg.Interval.Nanoseconds())
-	close(begin)
-	done := make(chan struct{})
-	go func() { go1.Wait(); close(done) }()
 	watch(ctx, cfg, threads, &stop, done)
 	return threads, nil
+}
+
+// nextPeriod is the first period boundary at or after now, counting from
+// start (a thread placed late joins at the next boundary).
+func nextPeriod(start, interval, now int64) int64 {
+	if now <= start {
+		return start
+	}
+	return start + ((now-start)/interval+1)*interval
 }
 
 // watch reports progress and stops the threads when ctx ends.
@@ -128,7 +139,15 @@ func stopAt(start int64, d time.Duration) int64 {
 }
 
 // loop is the measurement: it allocates nothing and makes no call that
-// could hand the thread to the Go scheduler.
+// could hand the thread to the Go scheduler. It and everything it calls are
+// nosplit, so there is no stack-guard check at which the scheduler could
+// preempt it: sysmon asks every goroutine running for 10 ms to yield, and a
+// measurement goroutine that yielded would wait for a P behind any other
+// runnable goroutine (p99 rose to 10 ms with four busy goroutines in the
+// process). A stop-the-world, which rtbench avoids during a run, would
+// wait for the loop to end.
+//
+//go:nosplit
 func (t *Thread) loop(next, interval, end int64, loops uint64, stop *atomic.Bool) {
 	for {
 		t.Interrupted += sleepUntil(next)

@@ -59,7 +59,7 @@ func NewCommand() *cobra.Command {
 	cmd.PersistentFlags().StringVar(&g.root, "root", "/", "host root: / live, /host in a DaemonSet, or an unpacked snapshot")
 	cmd.PersistentFlags().BoolVarP(&g.verbose, "verbose", "v", false, "debug logs on stderr")
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return UsageError{err} })
-	cmd.AddCommand(newDiscoverCommand(g), newSnapshotCommand(g), newPlanCommand(g), newApplyCommand(g), newRevertCommand(g), newAuditCommand(g), newExecCommand(g), newVersionCommand())
+	cmd.AddCommand(newDiscoverCommand(g), newSnapshotCommand(g), newPlanCommand(g), newApplyCommand(g), newRevertCommand(g), newAuditCommand(g), newExecCommand(g), newDemoCommand(g), newVersionCommand())
 	return cmd
 }
 
