@@ -30,7 +30,7 @@ func run(ctx context.Context, o *options, out io.Writer) (int, error) {
 	if err != nil {
 		return 4, err
 	}
-	m, err := discover.New(root, nil).Discover(ctx)
+	m, err := discover.New(root, nil).WithoutDevices().Discover(ctx)
 	if err != nil {
 		return 4, err
 	}

@@ -30,6 +30,7 @@ type Discoverer struct {
 	log     *slog.Logger
 	db      *pcidb.PCIDB
 	sysctls []string
+	skip    map[string]bool
 }
 
 // New returns a Discoverer for root. A nil logger discards logs.
@@ -38,6 +39,14 @@ func New(root hostfs.Root, log *slog.Logger) *Discoverer {
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &Discoverer{root: root, log: log}
+}
+
+// WithoutDevices skips PCI devices, IRQs and package models, for callers
+// that only place threads (rtbench): it avoids loading the PCI name
+// database and parsing /proc/cpuinfo.
+func (d *Discoverer) WithoutDevices() *Discoverer {
+	d.skip = map[string]bool{"pci": true, "irqs": true, "packages": true}
+	return d
 }
 
 // Root returns the host root the Discoverer reads.
@@ -65,7 +74,9 @@ func (d *Discoverer) Discover(ctx context.Context) (*topology.Machine, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("discover %s: %w", s.name, err)
 		}
-		s.run(m, g)
+		if !d.skip[s.name] {
+			s.run(m, g)
+		}
 	}
 	m.Partial = g.list
 	d.log.Debug("discovered machine", "root", d.root.Dir(), "cpus", m.OnlineCPUs().String(),
