@@ -283,3 +283,21 @@ func TestSecondStateDirRefused(t *testing.T) {
 		t.Errorf("second state dir: exit %d %q", code, stderr)
 	}
 }
+
+// TestDemoLive is make run's job, short: measure, apply, measure, revert,
+// print the before/after table; the host ends as it began.
+func TestDemoLive(t *testing.T) {
+	_, state, _ := liveSetup(t)
+	out, stderr, code := run(t, "demo", "--duration", "1s", "--state-dir", state)
+	if code != 0 {
+		t.Fatalf("demo exit %d: %s\n%s", code, stderr, out)
+	}
+	for _, want := range []string{"1/3 untuned", "2/3 rtnode apply", "3/3 tuned", "tuned (isolated cpus)", "rtnode revert: the host is as it was", "before/after", "p99 ×"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("demo output lacks %q:\n%s", want, out)
+		}
+	}
+	if _, stderr, code := run(t, "demo", "--duration", "10ms"); code != 2 || !strings.Contains(stderr, "--duration 10ms: must be at least 1s") {
+		t.Errorf("short demo: exit %d %q", code, stderr)
+	}
+}

@@ -21,9 +21,11 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	rtnodeBin = filepath.Join(dir, "rtnode")
-	if out, err := exec.Command("go", "build", "-o", rtnodeBin, ".").CombinedOutput(); err != nil {
-		os.RemoveAll(dir)
-		panic("build rtnode: " + err.Error() + "\n" + string(out))
+	for bin, pkg := range map[string]string{rtnodeBin: ".", filepath.Join(dir, "rtbench"): "../rtbench"} {
+		if out, err := exec.Command("go", "build", "-o", bin, pkg).CombinedOutput(); err != nil {
+			os.RemoveAll(dir)
+			panic("build " + pkg + ": " + err.Error() + "\n" + string(out))
+		}
 	}
 	code := m.Run()
 	os.RemoveAll(dir)
