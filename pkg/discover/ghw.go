@@ -76,8 +76,10 @@ type gapHandler struct {
 	gaps *gaps
 }
 
+// Enabled takes warnings and errors.
 func (h *gapHandler) Enabled(_ context.Context, l slog.Level) bool { return l >= slog.LevelWarn }
 
+// Handle records a ghw warning as a gap.
 func (h *gapHandler) Handle(_ context.Context, r slog.Record) error {
 	if !strings.Contains(r.Message, "topology detection disabled") {
 		h.gaps.add(h.what, "ghw: "+r.Message)
@@ -85,5 +87,8 @@ func (h *gapHandler) Handle(_ context.Context, r slog.Record) error {
 	return nil
 }
 
+// WithAttrs ignores attributes: gaps are messages.
 func (h *gapHandler) WithAttrs([]slog.Attr) slog.Handler { return h }
-func (h *gapHandler) WithGroup(string) slog.Handler      { return h }
+
+// WithGroup ignores groups.
+func (h *gapHandler) WithGroup(string) slog.Handler { return h }

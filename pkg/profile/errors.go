@@ -9,6 +9,7 @@ type FieldError struct {
 	Msg   string
 }
 
+// Error is "field: message".
 func (e *FieldError) Error() string {
 	if e.Field == "" {
 		return e.Msg

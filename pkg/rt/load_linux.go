@@ -35,6 +35,7 @@ func ParseLoad(s string) (Load, error) {
 	return l, nil
 }
 
+// String is the kind and worker count, "cpu:2".
 func (l Load) String() string { return fmt.Sprintf("%s:%d", l.Kind, l.Workers) }
 
 // StartLoad starts the loads on cpus: with stress-ng when it is installed,

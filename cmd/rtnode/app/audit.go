@@ -13,6 +13,7 @@ import (
 // FindingsError reports an audit that found something: exit code 1.
 type FindingsError struct{ N int }
 
+// Error says how many findings the audit made.
 func (e FindingsError) Error() string { return fmt.Sprintf("audit: %d findings", e.N) }
 
 func newAuditCommand(g *globals) *cobra.Command {

@@ -18,7 +18,10 @@ import (
 // rtnode exits 2 for it.
 type UsageError struct{ Err error }
 
+// Error is the wrapped error's message.
 func (e UsageError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the wrapped error.
 func (e UsageError) Unwrap() error { return e.Err }
 
 func usagef(format string, args ...any) error {
