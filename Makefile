@@ -12,7 +12,7 @@ APT_PKGS   := tar bzip2 pci.ids time
 BENCH_PKGS := rt-tests stress-ng tuned
 FUZZTIME   ?= 10s
 
-.PHONY: all build run test deps go-check vet fmt-check fuzz bench clean
+.PHONY: all build run test deps go-check vet fmt-check fuzz bench e2e-provision clean
 
 all: build
 
@@ -67,6 +67,11 @@ bench: deps
 	benchmarks/discover-cmd.sh 15
 	benchmarks/apply-effect.sh 15 3
 	benchmarks/vs-tuned.sh 15 3
+
+# Build (or take from .cache/e2e) the pinned containerd, crictl and kubelet
+# the end-to-end tests will run (issue 6, in progress).
+e2e-provision: go-check
+	test/e2e/provision.sh
 
 clean:
 	rm -rf $(BIN)
