@@ -12,7 +12,7 @@ APT_PKGS   := tar bzip2 pci.ids time
 BENCH_PKGS := rt-tests stress-ng tuned
 FUZZTIME   ?= 10s
 
-.PHONY: all build run test deps go-check vet fmt-check fuzz bench e2e-provision clean
+.PHONY: all build run test deps go-check vet fmt-check fuzz bench e2e-provision e2e clean
 
 all: build
 
@@ -72,6 +72,11 @@ bench: deps
 # the end-to-end tests will run (issue 6, in progress).
 e2e-provision: go-check
 	test/e2e/provision.sh
+
+# The end-to-end scenarios against the real kubelet, containerd and runc
+# (root; build tag e2e until the harness is complete).
+e2e: deps e2e-provision
+	$(GO) test -tags e2e -count=1 -p 1 -v ./test/e2e/
 
 clean:
 	rm -rf $(BIN)
