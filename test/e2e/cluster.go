@@ -38,6 +38,9 @@ type Cluster struct {
 	bin        string
 	containerd *exec.Cmd
 	kubelet    *exec.Cmd
+	// hadKubeletDir tells whether /var/lib/kubelet (where the kubelet
+	// always puts its device-plugin socket) existed before Start.
+	hadKubeletDir bool
 }
 
 // Socket is containerd's CRI socket.
@@ -67,7 +70,7 @@ func Start(t *testing.T) *Cluster {
 	if os.Geteuid() != 0 {
 		t.Skip("needs root: it runs containerd and a kubelet")
 	}
-	c := &Cluster{t: t, bin: binDir(t)}
+	c := &Cluster{t: t, bin: binDir(t), hadKubeletDir: exists("/var/lib/kubelet")}
 	for _, b := range []string{c.path("containerd", containerdVersion, "containerd"), c.path("crictl", crictlVersion, "crictl"), c.path("kubelet", kubeletVersion, "kubelet")} {
 		if _, err := os.Stat(b); err != nil {
 			t.Skipf("%s is not provisioned: run make e2e-provision", b)
@@ -157,7 +160,7 @@ syncFrequency: 2s
 	must(t, os.WriteFile(filepath.Join(c.Dir, "kubelet.yaml"), []byte(cfg), 0o644))
 	_ = os.Remove(deviceSocket)
 	c.kubelet = c.daemon("kubelet", c.path("kubelet", kubeletVersion, "kubelet"), "--config", filepath.Join(c.Dir, "kubelet.yaml"),
-		"--root-dir", filepath.Join(c.Dir, "kubelet"), "--hostname-override", "e2e-node")
+		"--root-dir", filepath.Join(c.Dir, "kubelet"), "--cert-dir", filepath.Join(c.Dir, "pki"), "--hostname-override", "e2e-node")
 	waitFor(t, "kubelet healthz", 60*time.Second, func() bool {
 		resp, err := http.Get("http://127.0.0.1:10248/healthz")
 		if err != nil {

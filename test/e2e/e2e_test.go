@@ -68,6 +68,9 @@ func TestTeardownLeavesNothing(t *testing.T) {
 	c.RunStaticPod("p.yaml", guaranteedPod("p", "", oneCPU), "app")
 	dir := c.Dir
 	c.Teardown()
+	if !c.hadKubeletDir && exists("/var/lib/kubelet") {
+		t.Error("/var/lib/kubelet remains")
+	}
 	mounts, _ := os.ReadFile("/proc/self/mountinfo")
 	if strings.Contains(string(mounts), dir) {
 		t.Errorf("mounts below %s remain", dir)

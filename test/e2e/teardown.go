@@ -52,6 +52,9 @@ func (c *Cluster) Teardown() {
 	}
 	removeCgroups("kubepods")
 	os.Remove(deviceSocket)
+	if !c.hadKubeletDir {
+		os.RemoveAll("/var/lib/kubelet")
+	}
 	os.RemoveAll(c.Dir)
 	c.Dir = ""
 }
