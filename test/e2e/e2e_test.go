@@ -59,6 +59,30 @@ func TestScenarios(t *testing.T) {
 		os.Remove(filepath.Join(c.Manifests(), "guaranteed.yaml"))
 		c.waitNoContainers(30 * time.Second)
 	})
+	t.Run("a pod asking for rtnode.io/isolcpus is rejected while no device plugin serves it", func(t *testing.T) {
+		// A kubelet that never heard of the resource drops it from the
+		// request (it may belong to a scheduler extender); one that knows it
+		// and has no plugin serving it must reject the pod.
+		p := StartTestPlugin(t, "rtnode.io/isolcpus")
+		time.Sleep(2 * time.Second)
+		p.Stop()
+		time.Sleep(time.Second)
+		res := `      requests: {cpu: "1", memory: 32Mi, rtnode.io/isolcpus: "1"}
+      limits: {cpu: "1", memory: 32Mi, rtnode.io/isolcpus: "1"}
+`
+		if err := os.WriteFile(filepath.Join(c.Manifests(), "isolcpus.yaml"), []byte(guaranteedPod("isolcpus", "", res)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var st PodStatus
+		waitFor(t, "admission verdict", 60*time.Second, func() bool {
+			s, ok := c.PodStatus("isolcpus")
+			st = s
+			return ok && s.Phase == "Failed"
+		})
+		if st.Reason != "UnexpectedAdmissionError" || !strings.Contains(st.Message, "rtnode.io/isolcpus") {
+			t.Errorf("status %+v, want UnexpectedAdmissionError naming rtnode.io/isolcpus", st)
+		}
+	})
 }
 
 // TestTeardownLeavesNothing starts and tears down a cluster, then checks no
