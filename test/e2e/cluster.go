@@ -1,5 +1,3 @@
-//go:build e2e
-
 // Package e2e starts real node components — containerd with NRI, runc and
 // a standalone kubelet with the static CPU manager — in a private
 // directory, runs static pods on them, and tears everything down: daemons

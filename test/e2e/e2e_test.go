@@ -1,5 +1,3 @@
-//go:build e2e
-
 package e2e
 
 import (
@@ -40,6 +38,7 @@ const oneCPU = `      requests: {cpu: "1", memory: 32Mi}
 
 func TestScenarios(t *testing.T) {
 	c := Start(t)
+	nri := c.StartNRIRecorder(t)
 	t.Run("a Guaranteed pod with cpu 1 runs on exclusive cpu 1 with CFS quota off", func(t *testing.T) {
 		ct := c.RunStaticPod("guaranteed.yaml", guaranteedPod("guaranteed", "", oneCPU), "app")
 		if got := ct.Status("Cpus_allowed_list"); got != "1" {
@@ -48,11 +47,18 @@ func TestScenarios(t *testing.T) {
 		if got := ct.CgroupFile("cpu", "cpu.cfs_quota_us"); got != "-1" {
 			t.Errorf("cpu.cfs_quota_us = %q, want -1", got)
 		}
-		t.Run("pod annotations reach the OCI spec", func(t *testing.T) {
+		t.Run("pod annotations reach the OCI spec and an NRI plugin", func(t *testing.T) {
 			ann := ct.Annotations()
+			seen, ok := nri.Annotations("guaranteed-e2e-node", "app")
+			if !ok {
+				t.Fatal("the NRI plugin saw no CreateContainer for guaranteed/app")
+			}
 			for _, k := range []string{"rtnode.io/isolated-cpus", "rtnode.io/irq-load-balancing", "cpu-quota.crio.io"} {
 				if _, ok := ann[k]; !ok {
 					t.Errorf("OCI annotations lack %s: %v", k, ann)
+				}
+				if seen[k] == "" {
+					t.Errorf("the NRI plugin did not see %s: %v", k, seen)
 				}
 			}
 		})
