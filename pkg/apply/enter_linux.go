@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 
-	"golang.org/x/sys/unix"
 	"k8s.io/utils/cpuset"
 
 	"github.com/rtnode/rtnode/pkg/hostfs"
@@ -56,30 +55,23 @@ func CheckFree(root hostfs.Root, cpusetMount string, cpus cpuset.CPUSet) error {
 	return nil
 }
 
-// EnterIsolated moves the calling process into rtnode's isolated cpuset
-// and pins the calling thread to cpus; the caller then execs (the new
-// program inherits both) or runs its measurement threads, which must pin
-// themselves. It locks the calling goroutine to its thread.
-func EnterIsolated(root hostfs.Root, cpusetMount string, cpus cpuset.CPUSet) error {
-	iso, err := IsolatedCPUs(root, cpusetMount)
-	if err != nil {
-		return err
+// EnterIsolated puts the calling thread on cpus of rtnode's isolated
+// cpuset, refusing CPUs that are not isolated or not free; the caller then
+// execs and the new program inherits both. It locks the calling goroutine to
+// its thread and uses the same Placement rtbench's threads use.
+func EnterIsolated(root hostfs.Root, m *topology.Machine, cpus cpuset.CPUSet) error {
+	p := NewPlacement(root, m)
+	if p.notTuned != nil {
+		return p.notTuned
 	}
-	if !cpus.IsSubsetOf(iso) {
-		return fmt.Errorf("cpus %s are not isolated (isolated: %s)", cpus.Difference(iso), iso)
+	if !cpus.IsSubsetOf(p.Isolated) {
+		return fmt.Errorf("cpus %s are not isolated (isolated: %s)", cpus.Difference(p.Isolated), p.Isolated)
 	}
-	if err := CheckFree(root, cpusetMount, cpus); err != nil {
+	if err := p.Prepare(cpus); err != nil {
 		return err
 	}
 	runtime.LockOSThread()
-	dir := path.Join(cpusetMount, plan.IsolatedCgroup)
-	if err := root.WriteFile(strconv.Itoa(os.Getpid()), dir, "cgroup.procs"); err != nil {
-		return fmt.Errorf("enter the isolated cpuset: %w", err)
-	}
-	if err := unix.SchedSetaffinity(0, toMask(cpus)); err != nil {
-		return fmt.Errorf("pin to cpus %s: %w", cpus, err)
-	}
-	return nil
+	return p.ThreadOn(cpus, 0)
 }
 
 // CgroupMount returns the cpuset mount discovery sees, or an error.

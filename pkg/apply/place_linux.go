@@ -25,16 +25,17 @@ type Placement struct {
 	version  int
 	online   cpuset.CPUSet
 	Isolated cpuset.CPUSet
+	// notTuned says why no CPU is isolated, when none is.
+	notTuned error
 }
 
 // NewPlacement reads where rtnode isolated CPUs on the machine, if it did.
 func NewPlacement(root hostfs.Root, m *topology.Machine) Placement {
-	p := Placement{root: root, version: m.Cgroup.CPUSetVersion, online: m.OnlineCPUs(), Isolated: cpuset.New()}
+	p := Placement{root: root, version: m.Cgroup.CPUSetVersion, online: m.OnlineCPUs(), Isolated: cpuset.New(),
+		notTuned: fmt.Errorf("no cpus are isolated: no cpuset controller is mounted")}
 	if m.Cgroup.CPUSetMount != "" {
 		p.dir = path.Join(m.Cgroup.CPUSetMount, plan.IsolatedCgroup)
-		if iso, err := IsolatedCPUs(root, m.Cgroup.CPUSetMount); err == nil {
-			p.Isolated = iso
-		}
+		p.Isolated, p.notTuned = IsolatedCPUs(root, m.Cgroup.CPUSetMount)
 	}
 	return p
 }
@@ -64,13 +65,20 @@ func (p Placement) Prepare(cpus cpuset.CPUSet) error {
 // Thread places the calling OS thread (locked by the caller) on cpu with
 // SCHED_FIFO priority prio (0: leave the policy alone).
 func (p Placement) Thread(cpu, prio int) error {
-	if p.Isolated.Contains(cpu) && p.version == 1 {
+	return p.ThreadOn(cpuset.New(cpu), prio)
+}
+
+// ThreadOn places the calling OS thread (locked by the caller) on cpus: on
+// isolated CPUs it first enters the isolated cpuset (cgroup v1; with v2
+// Prepare moved the process into the partition).
+func (p Placement) ThreadOn(cpus cpuset.CPUSet, prio int) error {
+	if p.version == 1 && !cpus.IsEmpty() && cpus.IsSubsetOf(p.Isolated) {
 		if err := p.root.WriteFile(strconv.Itoa(unix.Gettid()), p.dir, "tasks"); err != nil {
 			return fmt.Errorf("enter the isolated cpuset: %w", err)
 		}
 	}
-	if err := unix.SchedSetaffinity(0, toMask(cpuset.New(cpu))); err != nil {
-		return fmt.Errorf("pin to cpu %d: %w", cpu, err)
+	if err := unix.SchedSetaffinity(0, toMask(cpus)); err != nil {
+		return fmt.Errorf("pin to cpus %s: %w", cpus, err)
 	}
 	if prio > 0 {
 		attr := unix.SchedAttr{Size: unix.SizeofSchedAttr, Policy: unix.SCHED_FIFO, Priority: uint32(prio)}

@@ -47,7 +47,7 @@ func newExecCommand(g *globals) *cobra.Command {
 			if err != nil {
 				return usagef("exec: %v", err)
 			}
-			if err := apply.EnterIsolated(root, mount, want); err != nil {
+			if err := apply.EnterIsolated(root, m, want); err != nil {
 				return UsageError{err}
 			}
 			return fmt.Errorf("exec %s: %w", bin, syscall.Exec(bin, args, os.Environ()))
