@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/rtnode/rtnode/pkg/discover"
 )
 
 // LiveState is what the host-changing tests compare before and after: the
@@ -54,7 +56,7 @@ func CaptureLive(t testing.TB) LiveState {
 		if err != nil {
 			continue
 		}
-		name, allowed := field(status, "Name:"), field(status, "Cpus_allowed_list:")
+		name, allowed := discover.StatusField(string(status), "Name"), discover.StatusField(string(status), "Cpus_allowed_list")
 		if isTransient(name) {
 			continue
 		}
@@ -84,15 +86,6 @@ func (s LiveState) Diff(after LiveState) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-func field(status []byte, key string) string {
-	for _, l := range strings.Split(string(status), "\n") {
-		if v, ok := strings.CutPrefix(l, key); ok {
-			return strings.TrimSpace(v)
-		}
-	}
-	return ""
 }
 
 func isTransient(name string) bool {

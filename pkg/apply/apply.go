@@ -155,7 +155,7 @@ func (a *Applier) do(pl *plan.Plan, act plan.Action) error {
 }
 
 // set changes one file: journal the original, write, read back.
-func (a *Applier) set(act plan.Action, value string, same func(raw, want string) bool, restore func(raw string) string) error {
+func (a *Applier) set(act plan.Action, value string, same func(raw, want string) bool, restore restorer) error {
 	b, err := a.root.ReadFile(act.Target)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", act.Target, err)
@@ -187,12 +187,12 @@ func (a *Applier) readRaw(p string) (string, error) {
 // journalOriginal records a file's exact original content once, with what
 // to write to give it back; files inside a directory rtnode created are not
 // journaled (revert removes the directory).
-func (a *Applier) journalOriginal(p, raw string, restore func(string) string) error {
+func (a *Applier) journalOriginal(p, raw string, restore restorer) error {
 	if a.j.Has(OpOriginal, p) || a.insideCreated(p) {
 		return nil
 	}
-	r := restore(raw)
-	return a.j.Record(Entry{Op: OpOriginal, Path: p, Raw: raw, Restore: r, Choice: r != raw && r == selectedWord(raw)})
+	r, choice := restore(raw)
+	return a.j.Record(Entry{Op: OpOriginal, Path: p, Raw: raw, Restore: r, Choice: choice})
 }
 
 func (a *Applier) insideCreated(p string) bool {
@@ -275,7 +275,7 @@ func (a *Applier) restore(e Entry) error {
 		return err
 	}
 	got, _ := a.readRaw(e.Path)
-	if got != e.Raw && !(e.Choice && selectedWord(got) == e.Restore) {
+	if got != e.Raw && !(e.Choice && discover.SelectedMode(got) == e.Restore) {
 		return fmt.Errorf("restored %s to %q but it reads %q", e.Path, strings.TrimSpace(e.Restore), strings.TrimSpace(got))
 	}
 	return nil

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -67,10 +68,10 @@ func (a *Applier) enableCpusetController(parent string) error {
 	if err != nil {
 		return fmt.Errorf("read %s: %w", file, err)
 	}
-	if contains(strings.Fields(raw), "cpuset") {
+	if slices.Contains(strings.Fields(raw), "cpuset") {
 		return nil
 	}
-	if err := a.journalOriginal(file, raw, func(string) string { return "-cpuset" }); err != nil {
+	if err := a.journalOriginal(file, raw, func(string) (string, bool) { return "-cpuset", false }); err != nil {
 		return err
 	}
 	return a.write("+cpuset", file)
@@ -125,13 +126,4 @@ func (a *Applier) moveAllTasks(from, to string) {
 	for _, id := range strings.Fields(raw) {
 		_ = a.root.WriteFile(id, to, file)
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

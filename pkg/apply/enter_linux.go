@@ -10,6 +10,7 @@ import (
 
 	"k8s.io/utils/cpuset"
 
+	"github.com/rtnode/rtnode/pkg/discover"
 	"github.com/rtnode/rtnode/pkg/hostfs"
 	"github.com/rtnode/rtnode/pkg/plan"
 	"github.com/rtnode/rtnode/pkg/topology"
@@ -39,15 +40,7 @@ func CheckFree(root hostfs.Root, cpusetMount string, cpus cpuset.CPUSet) error {
 		if err != nil {
 			continue
 		}
-		var name, allowed string
-		for _, l := range strings.Split(status, "\n") {
-			if v, ok := strings.CutPrefix(l, "Name:"); ok {
-				name = strings.TrimSpace(v)
-			}
-			if v, ok := strings.CutPrefix(l, "Cpus_allowed_list:"); ok {
-				allowed = strings.TrimSpace(v)
-			}
-		}
+		name, allowed := discover.StatusField(status, "Name"), discover.StatusField(status, "Cpus_allowed_list")
 		if set, err := topology.ParseCPUList(allowed); err == nil && !set.Intersection(cpus).IsEmpty() {
 			return fmt.Errorf("cpus %s are not free: pid %s (%s) runs on them", set.Intersection(cpus), f, name)
 		}

@@ -4,31 +4,29 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/rtnode/rtnode/pkg/discover"
+
 	"github.com/rtnode/rtnode/pkg/topology"
 )
 
 // Comparisons and restore forms of the file formats rtnode writes.
 
+// A restorer says what to write to give a file its original content back,
+// and whether the file is a choice file ("always [madvise] never"), which
+// reads back its selected word rather than what was written.
+type restorer func(raw string) (restore string, choice bool)
+
 // verbatim restores a file by writing back exactly what it held.
-func verbatim(raw string) string { return raw }
+func verbatim(raw string) (string, bool) { return raw, false }
 
-// selected restores a choice file ("always [madvise] never") by its word.
-func selected(raw string) string { return selectedWord(raw) }
-
-func selectedWord(s string) string {
-	for _, f := range strings.Fields(s) {
-		if strings.HasPrefix(f, "[") && strings.HasSuffix(f, "]") {
-			return strings.Trim(f, "[]")
-		}
-	}
-	return strings.TrimSpace(s)
-}
+// selected restores a choice file by its selected word.
+func selected(raw string) (string, bool) { return discover.SelectedMode(raw), true }
 
 func sameWords(raw, want string) bool {
 	return strings.Join(strings.Fields(raw), " ") == strings.Join(strings.Fields(want), " ")
 }
 
-func sameChoice(raw, want string) bool { return selectedWord(raw) == want }
+func sameChoice(raw, want string) bool { return discover.SelectedMode(raw) == want }
 
 func sameList(raw, want string) bool {
 	a, err1 := topology.ParseCPUList(raw)

@@ -112,11 +112,3 @@ func TestBannedCPUs(t *testing.T) {
 		}
 	}
 }
-
-func TestReadSteal(t *testing.T) {
-	root := testmachine.Build(t, testmachine.Tree{"proc/cpuinfo": "", "proc/stat": "cpu  10 0 10 100 0 0 0 5 0 0\ncpu0 5 0 5 50 0 0 0 0 0 0\ncpu1 5 0 5 50 0 0 0 5 0 0\nintr 1\n"})
-	got, err := readSteal(root)
-	if err != nil || got[1].steal != 5 || got[1].total != 65 || got[0].steal != 0 {
-		t.Errorf("readSteal = %+v, %v", got, err)
-	}
-}

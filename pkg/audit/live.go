@@ -47,7 +47,7 @@ func onIsolated(root hostfs.Root, pid, tid string, pl *plan.Plan) (string, bool)
 	if err != nil {
 		return "", false
 	}
-	name, allowed := statusField(status, "Name:"), statusField(status, "Cpus_allowed_list:")
+	name, allowed := discover.StatusField(status, "Name"), discover.StatusField(status, "Cpus_allowed_list")
 	set, err := topology.ParseCPUList(allowed)
 	if err != nil || set.Intersection(pl.Isolated).IsEmpty() {
 		return "", false
@@ -76,7 +76,7 @@ func irqbalance(root hostfs.Root, pl *plan.Plan) []Finding {
 // steal samples /proc/stat and reports isolated CPUs whose time the
 // hypervisor stole.
 func steal(ctx context.Context, root hostfs.Root, pl *plan.Plan, opts Options) []Finding {
-	a, err := readSteal(root)
+	a, err := root.ReadString("proc", "stat")
 	if err != nil {
 		return nil
 	}
@@ -85,63 +85,21 @@ func steal(ctx context.Context, root hostfs.Root, pl *plan.Plan, opts Options) [
 		return nil
 	case <-time.After(opts.StealWindow):
 	}
-	b, err := readSteal(root)
+	b, err := root.ReadString("proc", "stat")
 	if err != nil {
 		return nil
 	}
+	before, after := discover.ParseCPUTimes(a), discover.ParseCPUTimes(b)
 	var out []Finding
 	for _, cpu := range pl.Isolated.List() {
-		x, y := a[cpu], b[cpu]
-		total := y.total - x.total
-		if total == 0 {
+		x, y := before[cpu], after[cpu]
+		if y.Total <= x.Total {
 			continue
 		}
-		share := float64(y.steal-x.steal) / float64(total)
+		share := float64(y.Steal-x.Steal) / float64(y.Total-x.Total)
 		if share > opts.StealLimit {
 			out = append(out, Finding{"steal", Warning, fmt.Sprintf("the hypervisor stole %.1f%% of isolated cpu %d over %s: a virtual machine cannot meet hard real-time targets", share*100, cpu, opts.StealWindow)})
 		}
 	}
 	return out
-}
-
-type cpuTimes struct{ steal, total uint64 }
-
-// readSteal reads the per-CPU steal and total jiffies of /proc/stat.
-func readSteal(root hostfs.Root) (map[int]cpuTimes, error) {
-	s, err := root.ReadString("proc", "stat")
-	if err != nil {
-		return nil, err
-	}
-	out := map[int]cpuTimes{}
-	for _, l := range strings.Split(s, "\n") {
-		f := strings.Fields(l)
-		if len(f) < 9 || !strings.HasPrefix(f[0], "cpu") || f[0] == "cpu" {
-			continue
-		}
-		id, err := strconv.Atoi(f[0][3:])
-		if err != nil {
-			continue
-		}
-		var t cpuTimes
-		for i, v := range f[1:] {
-			n, _ := strconv.ParseUint(v, 10, 64)
-			if i < 8 { // user..steal; guest time is already in user
-				t.total += n
-			}
-			if i == 7 {
-				t.steal = n
-			}
-		}
-		out[id] = t
-	}
-	return out, nil
-}
-
-func statusField(status, key string) string {
-	for _, l := range strings.Split(status, "\n") {
-		if v, ok := strings.CutPrefix(l, key); ok {
-			return strings.TrimSpace(v)
-		}
-	}
-	return ""
 }

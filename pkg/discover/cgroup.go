@@ -3,6 +3,7 @@ package discover
 import (
 	"bytes"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/rtnode/rtnode/pkg/topology"
@@ -90,18 +91,9 @@ func CgroupFromMounts(mounts []Mount, controllers func(string) ([]string, bool))
 	}
 	if c.CPUSetVersion == 0 && c.UnifiedMount != "" {
 		ctrl, ok := controllers(c.UnifiedMount)
-		if (!ok && c.Mode == topology.CgroupV2) || contains(ctrl, "cpuset") {
+		if (!ok && c.Mode == topology.CgroupV2) || slices.Contains(ctrl, "cpuset") {
 			c.CPUSetMount, c.CPUSetVersion = c.UnifiedMount, 2
 		}
 	}
 	return c
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

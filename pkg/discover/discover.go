@@ -14,7 +14,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"sort"
 
 	"github.com/jaypipes/pcidb"
 
@@ -93,14 +92,4 @@ func (g *gaps) add(what, why string) {
 
 func (g *gaps) addf(what, format string, args ...any) {
 	g.add(what, fmt.Sprintf(format, args...))
-}
-
-// sortedKeys returns the keys of m in ascending order.
-func sortedKeys[V any](m map[int]V) []int {
-	keys := make([]int, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Ints(keys)
-	return keys
 }

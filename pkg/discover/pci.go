@@ -1,6 +1,8 @@
 package discover
 
 import (
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -140,7 +142,7 @@ func (d *Discoverer) linkVFs(m *topology.Machine) {
 		if pf.SRIOV == nil {
 			pf.SRIOV = &topology.SRIOV{}
 		}
-		for _, idx := range sortedKeys(byIndex) {
+		for _, idx := range slices.Sorted(maps.Keys(byIndex)) {
 			pf.SRIOV.VFs = append(pf.SRIOV.VFs, byIndex[idx])
 			if vf := m.PCIDevice(byIndex[idx]); vf != nil {
 				vf.VFIndex = idx

@@ -260,11 +260,3 @@ func TestSyntheticTunables(t *testing.T) {
 	eq(t, "masks", []string{tu.DefaultIRQAffinity.String(), tu.WorkqueueMask.String(), tu.WritebackMask.String()}, []string{"0-3", "0-3", "0-1"})
 	eq(t, "has masks", []bool{tu.HasDefaultIRQAffinity, tu.HasWorkqueueMask, tu.HasWritebackMask}, []bool{true, true, true})
 }
-
-func TestSysctlPath(t *testing.T) {
-	for name, want := range map[string]string{"kernel.timer_migration": "proc/sys/kernel/timer_migration", "a/b": "", "..x": "", "": "", "kernel.": ""} {
-		got, ok := discover.SysctlPath(name)
-		eq(t, name, got, want)
-		eq(t, name+" ok", ok, want != "")
-	}
-}

@@ -39,3 +39,13 @@ func FuzzParseStat(f *testing.F) {
 	f.Add("(")
 	f.Fuzz(func(t *testing.T, s string) { _, _ = discover.ParseStat(s) })
 }
+
+func TestParseCPUTimes(t *testing.T) {
+	got := discover.ParseCPUTimes("cpu  10 0 10 100 0 0 0 5 0 0\ncpu0 5 0 5 50 0 0 0 0 0 0\ncpu1 5 0 5 50 0 0 0 5 0 0\nintr 1\n")
+	if len(got) != 2 || got[1].Steal != 5 || got[1].Total != 65 || got[0].Steal != 0 || got[0].Total != 60 {
+		t.Errorf("ParseCPUTimes = %+v", got)
+	}
+	if v := discover.StatusField("Name:\tsleep\nCpus_allowed_list:\t1\n", "Cpus_allowed_list"); v != "1" {
+		t.Errorf("StatusField = %q", v)
+	}
+}

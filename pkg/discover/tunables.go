@@ -3,6 +3,8 @@ package discover
 import (
 	"strings"
 
+	"github.com/rtnode/rtnode/pkg/profile"
+
 	"k8s.io/utils/cpuset"
 
 	"github.com/rtnode/rtnode/pkg/topology"
@@ -35,7 +37,7 @@ func (d *Discoverer) readTunables(m *topology.Machine, g *gaps) {
 	t := &m.Tunables
 	t.Sysctls = map[string]string{}
 	for _, name := range append(append([]string{}, DefaultSysctls...), d.sysctls...) {
-		if p, ok := SysctlPath(name); ok {
+		if p, ok := profile.SysctlPath(name); ok {
 			if v, err := d.root.ReadString(p); err == nil {
 				t.Sysctls[name] = strings.Join(strings.Fields(v), " ")
 			}
@@ -60,16 +62,6 @@ func (d *Discoverer) maskFile(g *gaps, path string) (cpuset.CPUSet, bool) {
 		return cpuset.New(), false
 	}
 	return set, true
-}
-
-// SysctlPath maps a dotted sysctl name to its file below /proc/sys. Names
-// with path separators or empty parts are refused.
-func SysctlPath(name string) (string, bool) {
-	if name == "" || strings.ContainsAny(name, "/ \\") || strings.Contains(name, "..") ||
-		strings.HasPrefix(name, ".") || strings.HasSuffix(name, ".") {
-		return "", false
-	}
-	return "proc/sys/" + strings.ReplaceAll(name, ".", "/"), true
 }
 
 // SelectedMode returns the bracketed word of a sysfs choice file

@@ -169,14 +169,15 @@ func (pl *Plan) sysctlActions(m *topology.Machine, p *profile.NodeProfile) {
 	sort.Strings(names)
 	for _, name := range names {
 		cur, ok := m.Tunables.Sysctls[name]
+		target, _ := profile.SysctlPath(name)
 		if ok {
-			pl.manage("/proc/sys/" + strings.ReplaceAll(name, ".", "/"))
+			pl.manage(target)
 		}
 		switch {
 		case !ok:
 			pl.note(fmt.Sprintf("sysctl %s is not exposed by this kernel; not set", name))
 		case cur != want[name]:
-			pl.add(Action{KindSysctl, "/proc/sys/" + strings.ReplaceAll(name, ".", "/"), cur, want[name], reasons[name]})
+			pl.add(Action{KindSysctl, target, cur, want[name], reasons[name]})
 		}
 	}
 }

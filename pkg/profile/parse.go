@@ -5,8 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
-	"sort"
+	"slices"
 	"strings"
 
 	"sigs.k8s.io/yaml"
@@ -110,17 +111,17 @@ func checkKnown(v any, t reflect.Type, path string) error {
 		switch t.Kind() {
 		case reflect.Struct:
 			fields := jsonFields(t)
-			for _, k := range sortedMapKeys(x) {
+			for _, k := range slices.Sorted(maps.Keys(x)) {
 				f, ok := fields[k]
 				if !ok {
-					return Errorf(join(path, k), "unknown field (known: %s)", strings.Join(sortedKeys(fields), ", "))
+					return Errorf(join(path, k), "unknown field (known: %s)", strings.Join(slices.Sorted(maps.Keys(fields)), ", "))
 				}
 				if err := checkKnown(x[k], f, join(path, k)); err != nil {
 					return err
 				}
 			}
 		case reflect.Map:
-			for _, k := range sortedMapKeys(x) {
+			for _, k := range slices.Sorted(maps.Keys(x)) {
 				if err := checkKnown(x[k], t.Elem(), join(path, k)); err != nil {
 					return err
 				}
@@ -174,24 +175,6 @@ func join(path, k string) string {
 		return k
 	}
 	return path + "." + k
-}
-
-func sortedMapKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -194,3 +194,12 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestSysctlPath(t *testing.T) {
+	for name, want := range map[string]string{"kernel.timer_migration": "/proc/sys/kernel/timer_migration", "a/b": "", "..x": "", "": "", "kernel.": ""} {
+		got, ok := profile.SysctlPath(name)
+		if got != want || ok != (want != "") {
+			t.Errorf("SysctlPath(%q) = %q, %v; want %q", name, got, ok, want)
+		}
+	}
+}

@@ -2,6 +2,8 @@ package profile
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/rtnode/rtnode/pkg/topology"
@@ -136,7 +138,7 @@ func (p *NodeProfile) validateMisc() error {
 	if err := oneOf("spec.transparentHugepages", p.Spec.TransparentHugepages, "never", "madvise", "always"); err != nil {
 		return err
 	}
-	for _, name := range sortedKeys(p.Spec.Sysctl) {
+	for _, name := range slices.Sorted(maps.Keys(p.Spec.Sysctl)) {
 		field := "spec.sysctl." + name
 		if !ValidSysctlName(name) {
 			return Errorf(field, "not a sysctl name (dotted, like kernel.timer_migration)")
@@ -151,6 +153,15 @@ func (p *NodeProfile) validateMisc() error {
 		}
 	}
 	return nil
+}
+
+// SysctlPath maps a valid dotted sysctl name to its host path below
+// /proc/sys ("kernel.timer_migration" → "/proc/sys/kernel/timer_migration").
+func SysctlPath(name string) (string, bool) {
+	if !ValidSysctlName(name) {
+		return "", false
+	}
+	return "/proc/sys/" + strings.ReplaceAll(name, ".", "/"), true
 }
 
 // ValidSysctlName reports whether name is a dotted sysctl name that maps

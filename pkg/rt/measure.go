@@ -106,10 +106,14 @@ func nextPeriod(start, interval, now int64) int64 {
 	return start + ((now-start)/interval+1)*interval
 }
 
-// watch reports progress and stops the threads when ctx ends.
+// watch reports progress (when asked) and stops the threads when ctx ends.
 func watch(ctx context.Context, cfg Config, threads []*Thread, stop *atomic.Bool, done chan struct{}) {
-	tick := time.NewTicker(time.Second)
-	defer tick.Stop()
+	var tick <-chan time.Time
+	if cfg.Progress != nil {
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		tick = t.C
+	}
 	began := time.Now()
 	for {
 		select {
@@ -119,14 +123,12 @@ func watch(ctx context.Context, cfg Config, threads []*Thread, stop *atomic.Bool
 			stop.Store(true)
 			<-done
 			return
-		case <-tick.C:
-			if cfg.Progress != nil {
-				var mx int64
-				for _, t := range threads {
-					mx = max(mx, t.maxNanos.Load())
-				}
-				cfg.Progress(time.Since(began), float64(mx)/1000)
+		case <-tick:
+			var mx int64
+			for _, t := range threads {
+				mx = max(mx, t.maxNanos.Load())
 			}
+			cfg.Progress(time.Since(began), float64(mx)/1000)
 		}
 	}
 }

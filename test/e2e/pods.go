@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -82,7 +83,7 @@ func (ct *Container) CgroupFile(controller, file string) string {
 	b, _ := os.ReadFile("/proc/" + strconv.Itoa(ct.PID) + "/cgroup")
 	for _, l := range strings.Split(string(b), "\n") {
 		parts := strings.SplitN(l, ":", 3)
-		if len(parts) == 3 && contains(strings.Split(parts[1], ","), controller) {
+		if len(parts) == 3 && slices.Contains(strings.Split(parts[1], ","), controller) {
 			v, _ := os.ReadFile(filepath.Join("/sys/fs/cgroup", parts[1], parts[2], file))
 			return strings.TrimSpace(string(v))
 		}
@@ -117,13 +118,4 @@ func (c *Cluster) PodStatus(name string) (PodStatus, bool) {
 		}
 	}
 	return PodStatus{}, false
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
