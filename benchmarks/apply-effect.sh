@@ -13,10 +13,9 @@ set -euo pipefail
 dur=${1:-15}
 pairs=${2:-3}
 cd "$(dirname "$0")/.."
-for tool in cyclictest stress-ng taskset; do
-  command -v $tool >/dev/null || { echo "apply-effect.sh: $tool is not installed (apt-get install rt-tests stress-ng)" >&2; exit 2; }
-done
-[ "$(id -u)" = 0 ] || { echo "apply-effect.sh: needs root" >&2; exit 2; }
+. benchmarks/lib.sh
+need cyclictest stress-ng taskset
+need_root
 work=$(mktemp -d)
 state="$work/state"
 go build -o "$work/rtnode" ./cmd/rtnode
@@ -26,20 +25,6 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-
-# percentiles HISTFILE -> "min p50 p99 p99.9 max" in µs
-percentiles() {
-  awk '/^[0-9]/ {c[$1+0] += $2; n += $2}
-       /# Max Latencies/ {max = $NF + 0}
-       /# Histogram Overflows/ {of = $NF + 0}
-       END {
-         n += of; want[1] = 0.5; want[2] = 0.99; want[3] = 0.999
-         for (k in c) if (c[k] > 0 && (min == "" || k + 0 < min)) min = k + 0
-         acc = 0; j = 1
-         for (i = 0; i <= 100000 && j <= 3; i++) { acc += c[i]; while (j <= 3 && acc >= want[j] * n) { p[j] = i; j++ } }
-         for (; j <= 3; j++) p[j] = ">hist"
-         printf "%s %s %s %s %s", min, p[1], p[2], p[3], max }' "$1"
-}
 
 measure() { # scenario tuned|untuned -> prints percentiles
   local scenario=$1 mode=$2 hist="$work/h.$RANDOM" prefix=()
@@ -56,7 +41,7 @@ measure() { # scenario tuned|untuned -> prints percentiles
   "${prefix[@]}" cyclictest -m -q -p 95 -i 200 -a 1 -t 1 -D "$dur" -h 5000 --histfile="$hist" >/dev/null
   wait
   [ "$mode" = tuned ] && "$work/rtnode" revert --state-dir "$state" >/dev/null
-  percentiles "$hist"
+  echo "$(hist_pairs "$hist" | pct) $(hist_max "$hist")"
 }
 
 printf '%-9s %-8s %4s %6s %6s %6s %7s %7s\n' scenario mode pair min p50 p99 p99.9 max

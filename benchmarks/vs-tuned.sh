@@ -10,10 +10,9 @@ set -euo pipefail
 dur=${1:-15}
 pairs=${2:-3}
 cd "$(dirname "$0")/.."
-for tool in cyclictest stress-ng taskset tuned; do
-  command -v $tool >/dev/null || { echo "vs-tuned.sh: $tool is not installed (apt-get install rt-tests stress-ng tuned)" >&2; exit 2; }
-done
-[ "$(id -u)" = 0 ] || { echo "vs-tuned.sh: needs root" >&2; exit 2; }
+. benchmarks/lib.sh
+need cyclictest stress-ng taskset tuned
+need_root
 vars=/etc/tuned/cpu-partitioning-variables.conf
 work=$(mktemp -d)
 state="$work/state"
@@ -34,14 +33,6 @@ cleanup() {
 trap cleanup EXIT
 sed -i 's/^isolated_cores=.*/isolated_cores=1/' "$vars"
 
-percentiles() { # HISTFILE -> "p50 p99 p99.9"
-  awk '/^[0-9]/ {c[$1+0] += $2; n += $2} /# Histogram Overflows/ {n += $NF + 0}
-       END { want[1] = 0.5; want[2] = 0.99; want[3] = 0.999; acc = 0; j = 1
-             for (i = 0; i <= 100000 && j <= 3; i++) { acc += c[i]; while (j <= 3 && acc >= want[j] * n) { p[j] = i; j++ } }
-             for (; j <= 3; j++) p[j] = ">hist"
-             printf "%s %s %s", p[1], p[2], p[3] }' "$1"
-}
-
 measure() { # rtnode|tuned
   local hist="$work/h.$RANDOM" prefix=()
   if [ "$1" = rtnode ]; then
@@ -58,7 +49,7 @@ measure() { # rtnode|tuned
   wait %%
   if [ "$1" = rtnode ]; then "$work/rtnode" revert --state-dir "$state" >/dev/null; else pkill -x tuned; sleep 3; fi
   for m in "${masks[@]}"; do echo "${orig[$m]}" >"$m"; done
-  percentiles "$hist"
+  hist_pairs "$hist" | pct | cut -d' ' -f2-
 }
 
 printf '%-7s %4s %6s %6s %6s\n' tuner pair p50 p99 p99.9
