@@ -15,6 +15,7 @@ import (
 
 	"github.com/rtnode/rtnode/pkg/hostfs"
 	"github.com/rtnode/rtnode/pkg/plan"
+	"github.com/rtnode/rtnode/pkg/profile"
 	"github.com/rtnode/rtnode/pkg/topology"
 )
 
@@ -82,10 +83,30 @@ func drift(pl *plan.Plan, irqOnIsolated map[string]bool) []Finding {
 			check = "irq-affinity"
 		case plan.KindHugePages:
 			check = "hugepages"
+			if m, ok := hugePagesMessage(pl, a.Target); ok {
+				msg = m
+			}
 		}
 		out = append(out, Finding{check, Error, msg})
 	}
 	return dedupe(out)
+}
+
+// hugePagesMessage says how far the pool behind target is from the
+// profile, in pages and MiB.
+func hugePagesMessage(pl *plan.Plan, target string) (string, bool) {
+	for _, h := range pl.HugePages {
+		if plan.HugePagesPath(h.Node, h.SizeKiB) != target {
+			continue
+		}
+		size := profile.FormatSize(h.SizeKiB)
+		if h.From < h.To {
+			return fmt.Sprintf("node %d holds %d of the %d %s hugepages the profile wants: short %d pages (%d MiB)",
+				h.Node, h.From, h.To, size, h.To-h.From, (h.To-h.From)*h.SizeKiB>>10), true
+		}
+		return fmt.Sprintf("node %d holds %d %s hugepages, the profile wants %d", h.Node, h.From, size, h.To), true
+	}
+	return "", false
 }
 
 // dedupe keeps one isolation finding: the cpuset actions say one thing.

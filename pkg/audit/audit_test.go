@@ -112,3 +112,19 @@ func TestBannedCPUs(t *testing.T) {
 		}
 	}
 }
+
+func TestAuditHugePagesShortfall(t *testing.T) {
+	m := smtBox()
+	m.NUMANodes[0].HugePages = []topology.HugePages{{SizeKiB: 2048, Total: 25, Free: 25}}
+	fs := run(t, m, "spec:\n  cpu: {reserved: \"0,2\"}\n  hugepages: {pages: [{size: 2Mi, count: 64, node: 0}]}\n")
+	want := "node 0 holds 25 of the 64 2M hugepages the profile wants: short 39 pages (78 MiB)"
+	for _, f := range fs {
+		if f.Check == "hugepages" {
+			if f.Message != want || f.Severity != Error {
+				t.Errorf("hugepages finding %s %q, want error %q", f.Severity, f.Message, want)
+			}
+			return
+		}
+	}
+	t.Errorf("no hugepages finding in %q", checks(fs))
+}
