@@ -54,10 +54,11 @@ fmt-check: go-check
 # Every test: unit, capture, synthetic, live-host, CLI, fuzz seeds and, as
 # root, the end-to-end scenarios against a real kubelet and containerd (their
 # binaries are provisioned first, cached by version). One package at a time
-# (-p 1): the live tests change the host that others read.
+# (-p 1): the live tests change the host that others read. Skipped tests are
+# listed with their reasons (test/run.sh).
 test: deps fmt-check vet
 	@if [ "$$(id -u)" = 0 ]; then $(MAKE) --no-print-directory e2e-provision; fi
-	$(GO) test -count=1 -p 1 ./...
+	test/run.sh $(GO)
 
 # Coverage-guided fuzzing of every parser, FUZZTIME each.
 fuzz: go-check
