@@ -31,8 +31,8 @@ func (a *Applier) cpuset(act plan.Action) error {
 
 // ensureCgroup creates an rtnode cgroup below a cpuset hierarchy: with v2
 // it first enables the cpuset controller for the parent's children; with
-// v1 it gives the new cpuset its parent's memory nodes (an empty
-// cpuset.mems refuses tasks).
+// v1 containerd/cgroups creates it with its parent's CPUs and memory nodes
+// (an empty cpuset.mems refuses tasks).
 func (a *Applier) ensureCgroup(dir string) error {
 	if a.root.Exists(dir) {
 		return nil
@@ -47,18 +47,15 @@ func (a *Applier) ensureCgroup(dir string) error {
 	if err := a.j.Record(Entry{Op: OpCreated, Path: dir, MoveTasksTo: parent}); err != nil {
 		return err
 	}
-	if err := a.root.Mkdir(dir); err != nil {
-		return err
+	create := a.root.Mkdir
+	if !v2 {
+		create = func(elem ...string) error { _, err := newCgroupV1(a.root, dir); return err }
+	}
+	if err := create(dir); err != nil {
+		return fmt.Errorf("create cgroup %s: %w", dir, err)
 	}
 	a.rep.Changed = append(a.rep.Changed, Change{plan.KindCPUSet, dir, "", "created"})
-	if v2 {
-		return nil
-	}
-	mems, err := a.root.ReadString(parent, "cpuset.mems")
-	if err != nil {
-		return fmt.Errorf("read %s/cpuset.mems: %w", parent, err)
-	}
-	return a.write(mems, path.Join(dir, "cpuset.mems"))
+	return nil
 }
 
 // enableCpusetController adds +cpuset to a v2 parent's subtree_control.
@@ -100,30 +97,19 @@ func (a *Applier) removeCgroup(e Entry) error {
 	if !a.root.Exists(e.Path) {
 		return nil
 	}
-	var last error
-	for try := 0; try < 50; try++ {
-		a.moveAllTasks(e.Path, e.MoveTasksTo)
-		last = a.root.Rmdir(e.Path)
-		if last == nil || errors.Is(last, fs.ErrNotExist) {
-			return nil
+	g, err := loadCgroup(a.root, e.Path)
+	if err != nil {
+		return err
+	}
+	for try := 0; ; try++ {
+		if err = g.empty(); err == nil {
+			if err = g.remove(); err == nil || errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+		}
+		if try == 50 {
+			return fmt.Errorf("remove cgroup %s: %w", e.Path, err)
 		}
 		time.Sleep(20 * time.Millisecond)
-	}
-	return last
-}
-
-// moveAllTasks moves every task of cgroup from into cgroup to (v1 tasks,
-// v2 cgroup.procs); tasks that exit meanwhile are ignored.
-func (a *Applier) moveAllTasks(from, to string) {
-	file := "tasks"
-	if !a.root.Exists(from, file) {
-		file = "cgroup.procs"
-	}
-	raw, err := a.root.ReadString(from, file)
-	if err != nil {
-		return
-	}
-	for _, id := range strings.Fields(raw) {
-		_ = a.root.WriteFile(id, to, file)
 	}
 }

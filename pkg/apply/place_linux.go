@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path"
-	"strconv"
 
 	"golang.org/x/sys/unix"
 	"k8s.io/utils/cpuset"
@@ -55,7 +54,7 @@ func (p Placement) Prepare(cpus cpuset.CPUSet) error {
 		return err
 	}
 	if p.version == 2 {
-		if err := p.root.WriteFile(strconv.Itoa(os.Getpid()), p.dir, "cgroup.procs"); err != nil {
+		if err := p.enter(); err != nil {
 			return fmt.Errorf("enter the isolated partition: %w", err)
 		}
 	}
@@ -73,7 +72,7 @@ func (p Placement) Thread(cpu, prio int) error {
 // Prepare moved the process into the partition).
 func (p Placement) ThreadOn(cpus cpuset.CPUSet, prio int) error {
 	if p.version == 1 && !cpus.IsEmpty() && cpus.IsSubsetOf(p.Isolated) {
-		if err := p.root.WriteFile(strconv.Itoa(unix.Gettid()), p.dir, "tasks"); err != nil {
+		if err := p.enter(); err != nil {
 			return fmt.Errorf("enter the isolated cpuset: %w", err)
 		}
 	}
@@ -87,4 +86,14 @@ func (p Placement) ThreadOn(cpus cpuset.CPUSet, prio int) error {
 		}
 	}
 	return nil
+}
+
+// enter moves the calling thread (v1) or process (v2) into rtnode's
+// isolated cgroup.
+func (p Placement) enter() error {
+	g, err := loadCgroup(p.root, p.dir)
+	if err != nil {
+		return err
+	}
+	return g.enter(unix.Gettid(), os.Getpid())
 }
