@@ -48,7 +48,7 @@ func TestCgroupV1MountNamedOtherwise(t *testing.T) {
 func TestEnterCgroupV2WritesTheProcess(t *testing.T) {
 	root := cgroupTree(t, testmachine.Tree{
 		"sys/fs/cgroup/cgroup.subtree_control":                "cpuset\n",
-		"sys/fs/cgroup/cgroup.procs":                           "",
+		"sys/fs/cgroup/cgroup.procs":                          "",
 		"sys/fs/cgroup/rtnode-isolated/cpuset.cpus.partition": "isolated\n",
 		"sys/fs/cgroup/rtnode-isolated/cgroup.procs":          "",
 	})
