@@ -158,6 +158,9 @@ func TestAuditExecLive(t *testing.T) {
 	if !hasFinding(rep.Findings, "isolation", "not isolated at runtime") {
 		t.Errorf("untuned audit lacks the isolation finding:\n%s", out)
 	}
+	if !hasFinding(rep.Findings, "tasks-on-isolated", "may run on isolated cpus 1") {
+		t.Errorf("untuned audit lacks the tasks-on-isolated finding:\n%s", out)
+	}
 	if _, stderr, code := run(t, "apply", "--profile", profile, "--state-dir", state); code != 0 {
 		t.Fatalf("apply: %s", stderr)
 	}

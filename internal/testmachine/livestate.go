@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/prometheus/procfs"
 	"github.com/rtnode/rtnode/pkg/discover"
 )
 
@@ -50,18 +51,18 @@ func CaptureLive(t testing.TB) LiveState {
 	}
 	dirs, _ := filepath.Glob("/sys/fs/cgroup/cpuset/*/")
 	s["cpuset children"] = strings.Join(dirs, " ")
-	pids, _ := filepath.Glob("/proc/[0-9]*")
-	for _, p := range pids {
-		status, err := os.ReadFile(p + "/status")
-		if err != nil {
+	fs, err := procfs.NewFS("/proc")
+	if err != nil {
+		return s
+	}
+	pids, _ := discover.PIDs(fs)
+	for _, pid := range pids {
+		name, allowed, err := discover.ProcessCPUs(fs, pid)
+		if err != nil || isTransient(name) {
 			continue
 		}
-		name, allowed := discover.StatusField(string(status), "Name"), discover.StatusField(string(status), "Cpus_allowed_list")
-		if isTransient(name) {
-			continue
-		}
-		cs, _ := os.ReadFile(p + "/cpuset")
-		s["task "+filepath.Base(p)+" "+name] = allowed + " " + strings.TrimSpace(string(cs))
+		cs, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cpuset", pid))
+		s[fmt.Sprintf("task %d %s", pid, name)] = allowed.String() + " " + strings.TrimSpace(string(cs))
 	}
 	return s
 }

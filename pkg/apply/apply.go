@@ -20,6 +20,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/prometheus/procfs"
 	"github.com/rtnode/rtnode/pkg/discover"
 	"github.com/rtnode/rtnode/pkg/hostfs"
 	"github.com/rtnode/rtnode/pkg/plan"
@@ -82,6 +83,8 @@ type Applier struct {
 	log    *slog.Logger
 	writes int
 	rep    *Report
+	// proc is the host's /proc, opened on first use.
+	proc *procfs.FS
 }
 
 // New returns an Applier for root.

@@ -32,17 +32,21 @@ func IsolatedCPUs(root hostfs.Root, cpusetMount string) (cpuset.CPUSet, error) {
 func CheckFree(root hostfs.Root, cpusetMount string, cpus cpuset.CPUSet) error {
 	dir := path.Join(cpusetMount, plan.IsolatedCgroup)
 	procs, _ := root.ReadString(dir, "cgroup.procs")
+	fs, err := discover.ProcFS(root)
+	if err != nil {
+		return err
+	}
 	for _, f := range strings.Fields(procs) {
-		if f == strconv.Itoa(os.Getpid()) {
+		pid, err := strconv.Atoi(f)
+		if err != nil || pid == os.Getpid() {
 			continue
 		}
-		status, err := root.ReadString("proc", f, "status")
+		name, allowed, err := discover.ProcessCPUs(fs, pid)
 		if err != nil {
 			continue
 		}
-		name, allowed := discover.StatusField(status, "Name"), discover.StatusField(status, "Cpus_allowed_list")
-		if set, err := topology.ParseCPUList(allowed); err == nil && !set.Intersection(cpus).IsEmpty() {
-			return fmt.Errorf("cpus %s are not free: pid %s (%s) runs on them", set.Intersection(cpus), f, name)
+		if on := allowed.Intersection(cpus); !on.IsEmpty() {
+			return fmt.Errorf("cpus %s are not free: pid %d (%s) runs on them", on, pid, name)
 		}
 	}
 	return nil

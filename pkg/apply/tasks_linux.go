@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/prometheus/procfs"
 	"github.com/rtnode/rtnode/pkg/discover"
 
 	"golang.org/x/sys/unix"
@@ -86,16 +87,16 @@ func (a *Applier) moveKthreads(act plan.Action, pl *plan.Plan) error {
 		a.rep.Notes = append(a.rep.Notes, "kthreads: moving kernel threads needs the live host root; skipped")
 		return nil
 	}
-	pids, err := a.root.ReadDirNames("proc")
+	fs, err := a.procFS()
+	if err != nil {
+		return err
+	}
+	pids, err := discover.PIDs(fs)
 	if err != nil {
 		return fmt.Errorf("list /proc: %w", err)
 	}
 	moved, pinned := 0, map[string]int{}
-	for _, name := range pids {
-		pid, err := strconv.Atoi(name)
-		if err != nil {
-			continue
-		}
+	for _, pid := range pids {
 		info, err := a.thread(pid)
 		if err != nil || !info.Kthread() {
 			continue
@@ -122,27 +123,27 @@ func (a *Applier) moveKthreads(act plan.Action, pl *plan.Plan) error {
 }
 
 // setAffinity journals and changes one kernel thread's affinity.
-func (a *Applier) setAffinity(info discover.ThreadInfo, to cpuset.CPUSet) (bool, error) {
+func (a *Applier) setAffinity(info discover.Thread, to cpuset.CPUSet) (bool, error) {
 	var mask unix.CPUSet
-	if err := unix.SchedGetaffinity(info.PID, &mask); err != nil {
+	if err := unix.SchedGetaffinity(info.TID, &mask); err != nil {
 		return false, nil
 	}
 	cur := fromMask(&mask)
 	if cur.Equals(to) {
 		return false, nil
 	}
-	if !a.j.HasAffinity(info.PID) {
-		if err := a.j.Record(Entry{Op: OpAffinity, PID: info.PID, Path: info.Comm, CPUs: cur.String(), Kthread: true}); err != nil {
+	if !a.j.HasAffinity(info.TID) {
+		if err := a.j.Record(Entry{Op: OpAffinity, PID: info.TID, Path: info.Comm, CPUs: cur.String(), Kthread: true}); err != nil {
 			return false, err
 		}
 	}
-	err := unix.SchedSetaffinity(info.PID, toMask(to))
+	err := unix.SchedSetaffinity(info.TID, toMask(to))
 	a.writes++
 	if a.opts.CrashAfter > 0 && a.writes >= a.opts.CrashAfter {
 		_ = unix.Kill(unix.Getpid(), unix.SIGKILL)
 	}
 	if err != nil {
-		a.rep.Skipped = append(a.rep.Skipped, Problem{fmt.Sprintf("kthread %d (%s)", info.PID, info.Comm), err.Error()})
+		a.rep.Skipped = append(a.rep.Skipped, Problem{fmt.Sprintf("kthread %d (%s)", info.TID, info.Comm), err.Error()})
 		return false, nil
 	}
 	return true, nil
@@ -165,12 +166,25 @@ func (a *Applier) restoreAffinity(e Entry) error {
 	return nil
 }
 
-func (a *Applier) thread(pid int) (discover.ThreadInfo, error) {
-	s, err := a.root.ReadString("proc", strconv.Itoa(pid), "stat")
+// thread reads /proc/TID/stat of the host.
+func (a *Applier) thread(tid int) (discover.Thread, error) {
+	fs, err := a.procFS()
 	if err != nil {
-		return discover.ThreadInfo{}, err
+		return discover.Thread{}, err
 	}
-	return discover.ParseStat(s)
+	return discover.ReadThread(fs, tid)
+}
+
+// procFS opens the host's /proc once.
+func (a *Applier) procFS() (procfs.FS, error) {
+	if a.proc == nil {
+		fs, err := discover.ProcFS(a.root)
+		if err != nil {
+			return procfs.FS{}, err
+		}
+		a.proc = &fs
+	}
+	return *a.proc, nil
 }
 
 func (a *Applier) cpusOf(cgroup string) (cpuset.CPUSet, error) {

@@ -7,27 +7,28 @@ import (
 	"strings"
 	"time"
 
+	"github.com/prometheus/procfs"
 	"github.com/rtnode/rtnode/pkg/discover"
 
 	"github.com/rtnode/rtnode/pkg/hostfs"
 	"github.com/rtnode/rtnode/pkg/plan"
-	"github.com/rtnode/rtnode/pkg/topology"
 )
 
 // tasksOnIsolated reports user tasks and movable kernel threads allowed on
 // isolated CPUs outside rtnode's isolated cpuset (where real-time work
 // belongs).
 func tasksOnIsolated(root hostfs.Root, pl *plan.Plan) []Finding {
-	pids, _ := root.ReadDirNames("proc")
+	fs, err := discover.ProcFS(root)
+	if err != nil {
+		return nil
+	}
+	pids, _ := discover.PIDs(fs)
 	var names []string
-	for _, p := range pids {
-		if _, err := strconv.Atoi(p); err != nil {
-			continue
-		}
-		tids, _ := root.ReadDirNames("proc", p, "task")
+	for _, pid := range pids {
+		tids, _ := discover.TIDs(fs, pid)
 		for _, tid := range tids {
-			if name, ok := onIsolated(root, p, tid, pl); ok {
-				names = append(names, fmt.Sprintf("%s(%s)", name, tid))
+			if name, ok := onIsolated(root, fs, pid, tid, pl); ok {
+				names = append(names, fmt.Sprintf("%s(%d)", name, tid))
 			}
 		}
 	}
@@ -42,23 +43,18 @@ func tasksOnIsolated(root hostfs.Root, pl *plan.Plan) []Finding {
 		len(names), pl.Isolated, strings.Join(shown, " "))}}
 }
 
-func onIsolated(root hostfs.Root, pid, tid string, pl *plan.Plan) (string, bool) {
-	status, err := root.ReadString("proc", pid, "task", tid, "status")
-	if err != nil {
+// onIsolated returns a thread's name when it may run on isolated CPUs
+// without being in rtnode's isolated cpuset or pinned there by the kernel.
+func onIsolated(root hostfs.Root, fs procfs.FS, pid, tid int, pl *plan.Plan) (string, bool) {
+	name, allowed, err := discover.ThreadCPUs(fs, pid, tid)
+	if err != nil || allowed.Intersection(pl.Isolated).IsEmpty() {
 		return "", false
 	}
-	name, allowed := discover.StatusField(status, "Name"), discover.StatusField(status, "Cpus_allowed_list")
-	set, err := topology.ParseCPUList(allowed)
-	if err != nil || set.Intersection(pl.Isolated).IsEmpty() {
+	if cs, _ := root.ReadString("proc", strconv.Itoa(pid), "task", strconv.Itoa(tid), "cpuset"); strings.Contains(cs, plan.IsolatedCgroup) {
 		return "", false
 	}
-	if cs, _ := root.ReadString("proc", pid, "task", tid, "cpuset"); strings.Contains(cs, plan.IsolatedCgroup) {
-		return "", false
-	}
-	if stat, err := root.ReadString("proc", pid, "task", tid, "stat"); err == nil {
-		if t, err := discover.ParseStat(stat); err == nil && t.Kthread() && t.Pinned() {
-			return "", false // per-CPU kernel threads belong to their CPU
-		}
+	if t, err := discover.ReadThread(fs, tid); err == nil && t.Kthread() && t.Pinned() {
+		return "", false // per-CPU kernel threads belong to their CPU
 	}
 	return name, true
 }
@@ -76,7 +72,11 @@ func irqbalance(root hostfs.Root, pl *plan.Plan) []Finding {
 // steal samples /proc/stat and reports isolated CPUs whose time the
 // hypervisor stole.
 func steal(ctx context.Context, root hostfs.Root, pl *plan.Plan, opts Options) []Finding {
-	a, err := root.ReadString("proc", "stat")
+	fs, err := discover.ProcFS(root)
+	if err != nil {
+		return nil
+	}
+	before, err := discover.ReadCPUTimes(fs)
 	if err != nil {
 		return nil
 	}
@@ -85,18 +85,17 @@ func steal(ctx context.Context, root hostfs.Root, pl *plan.Plan, opts Options) [
 		return nil
 	case <-time.After(opts.StealWindow):
 	}
-	b, err := root.ReadString("proc", "stat")
+	after, err := discover.ReadCPUTimes(fs)
 	if err != nil {
 		return nil
 	}
-	before, after := discover.ParseCPUTimes(a), discover.ParseCPUTimes(b)
 	var out []Finding
 	for _, cpu := range pl.Isolated.List() {
 		x, y := before[cpu], after[cpu]
 		if y.Total <= x.Total {
 			continue
 		}
-		share := float64(y.Steal-x.Steal) / float64(y.Total-x.Total)
+		share := (y.Steal - x.Steal) / (y.Total - x.Total)
 		if share > opts.StealLimit {
 			out = append(out, Finding{"steal", Warning, fmt.Sprintf("the hypervisor stole %.1f%% of isolated cpu %d over %s: a virtual machine cannot meet hard real-time targets", share*100, cpu, opts.StealWindow)})
 		}

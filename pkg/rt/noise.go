@@ -18,8 +18,10 @@ type Sample struct {
 // cannot read stays empty.
 func TakeSample(root hostfs.Root) Sample {
 	s := Sample{times: map[int]discover.CPUTimes{}, irqs: map[string]map[int]uint64{}}
-	if b, err := root.ReadString("proc", "stat"); err == nil {
-		s.times = discover.ParseCPUTimes(b)
+	if fs, err := discover.ProcFS(root); err == nil {
+		if times, err := discover.ReadCPUTimes(fs); err == nil {
+			s.times = times
+		}
 	}
 	if b, err := root.ReadFile("proc", "interrupts"); err == nil {
 		if lines, err := discover.ParseInterrupts(bytes.NewReader(b)); err == nil {
@@ -36,7 +38,7 @@ func NoiseBetween(a, b Sample, cpu int) Noise {
 	n := Noise{IRQs: map[string]uint64{}}
 	x, y := a.times[cpu], b.times[cpu]
 	if y.Total > x.Total {
-		n.StealShare = float64(y.Steal-x.Steal) / float64(y.Total-x.Total)
+		n.StealShare = (y.Steal - x.Steal) / (y.Total - x.Total)
 	}
 	for id, counts := range b.irqs {
 		if d := counts[cpu] - a.irqs[id][cpu]; counts[cpu] > a.irqs[id][cpu] {
