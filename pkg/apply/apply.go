@@ -21,6 +21,7 @@ import (
 	"syscall"
 
 	"github.com/prometheus/procfs"
+
 	"github.com/rtnode/rtnode/pkg/discover"
 	"github.com/rtnode/rtnode/pkg/hostfs"
 	"github.com/rtnode/rtnode/pkg/plan"
@@ -159,11 +160,10 @@ func (a *Applier) do(pl *plan.Plan, act plan.Action) error {
 
 // set changes one file: journal the original, write, read back.
 func (a *Applier) set(act plan.Action, value string, same func(raw, want string) bool, restore restorer) error {
-	b, err := a.root.ReadFile(act.Target)
+	raw, err := a.readRaw(act.Target)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", act.Target, err)
 	}
-	raw := string(b)
 	if same(raw, value) {
 		return nil
 	}
@@ -210,11 +210,17 @@ func (a *Applier) insideCreated(p string) bool {
 // write writes one value and counts it for the crash hook.
 func (a *Applier) write(value, target string) error {
 	err := a.root.WriteFile(value, target)
+	a.counted()
+	return err
+}
+
+// counted counts one change to the host; the crash tests' hook kills the
+// process with SIGKILL after Options.CrashAfter of them.
+func (a *Applier) counted() {
 	a.writes++
 	if a.opts.CrashAfter > 0 && a.writes >= a.opts.CrashAfter {
 		_ = syscall.Kill(os.Getpid(), syscall.SIGKILL)
 	}
-	return err
 }
 
 // checkOwner refuses to tune a host whose rtnode cgroups exist while this

@@ -29,29 +29,22 @@ func (a *Applier) cpuset(act plan.Action) error {
 	return a.set(act, act.To, sameWords, verbatim)
 }
 
-// ensureCgroup creates an rtnode cgroup below a cpuset hierarchy: with v2
-// it first enables the cpuset controller for the parent's children; with
-// v1 containerd/cgroups creates it with its parent's CPUs and memory nodes
-// (an empty cpuset.mems refuses tasks).
+// ensureCgroup creates an rtnode cgroup below a cpuset hierarchy; with v2
+// it first enables the cpuset controller for the parent's children.
 func (a *Applier) ensureCgroup(dir string) error {
 	if a.root.Exists(dir) {
 		return nil
 	}
 	parent := path.Dir(dir)
-	v2 := a.root.Exists(parent, "cgroup.subtree_control")
-	if v2 {
+	if unified(a.root, parent) {
 		if err := a.enableCpusetController(parent); err != nil {
 			return err
 		}
 	}
-	if err := a.j.Record(Entry{Op: OpCreated, Path: dir, MoveTasksTo: parent}); err != nil {
+	if err := a.j.Record(Entry{Op: OpCreated, Path: dir}); err != nil {
 		return err
 	}
-	create := a.root.Mkdir
-	if !v2 {
-		create = func(elem ...string) error { _, err := newCgroupV1(a.root, dir); return err }
-	}
-	if err := create(dir); err != nil {
+	if err := createCgroup(a.root, dir); err != nil {
 		return fmt.Errorf("create cgroup %s: %w", dir, err)
 	}
 	a.rep.Changed = append(a.rep.Changed, Change{plan.KindCPUSet, dir, "", "created"})

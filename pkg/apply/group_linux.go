@@ -20,12 +20,17 @@ type group struct {
 	v2, v2Parent *cgroup2.Manager
 }
 
+// unified reports whether the cgroup directory at dir belongs to the cgroup
+// v2 hierarchy (it has cgroup.subtree_control).
+func unified(root hostfs.Root, dir string) bool {
+	return root.Exists(dir, "cgroup.subtree_control")
+}
+
 // loadCgroup opens the cgroup at dir (a host path such as
-// /sys/fs/cgroup/cpuset/rtnode-isolated) below root. A parent with
-// cgroup.subtree_control is a cgroup v2 mount.
+// /sys/fs/cgroup/cpuset/rtnode-isolated) below root.
 func loadCgroup(root hostfs.Root, dir string) (group, error) {
 	mount, name := path.Dir(dir), "/"+path.Base(dir)
-	if root.Exists(mount, "cgroup.subtree_control") {
+	if unified(root, mount) {
 		at := cgroup2.WithMountpoint(root.Path(mount))
 		g, err := cgroup2.Load(name, at)
 		if err != nil {
@@ -52,14 +57,20 @@ func loadCgroup(root hostfs.Root, dir string) (group, error) {
 	return group{v1: g, v1Parent: parent}, nil
 }
 
-// newCgroupV1 creates a v1 cpuset cgroup at dir with its parent's CPUs and
-// memory nodes.
-func newCgroupV1(root hostfs.Root, dir string) (cgroup1.Cgroup, error) {
-	h, err := cpusetHierarchy(root, path.Dir(dir))
-	if err != nil {
-		return nil, err
+// createCgroup creates the cgroup at dir: with v1 containerd/cgroups gives
+// it its parent's CPUs and memory nodes (an empty cpuset.mems refuses
+// tasks); a v2 child inherits them.
+func createCgroup(root hostfs.Root, dir string) error {
+	mount := path.Dir(dir)
+	if unified(root, mount) {
+		return root.Mkdir(dir)
 	}
-	return cgroup1.New(cgroup1.StaticPath("/"+path.Base(dir)), &specs.LinuxResources{}, h)
+	h, err := cpusetHierarchy(root, mount)
+	if err != nil {
+		return err
+	}
+	_, err = cgroup1.New(cgroup1.StaticPath("/"+path.Base(dir)), &specs.LinuxResources{}, h)
+	return err
 }
 
 // cpusetHierarchy is the v1 cpuset hierarchy mounted at mount, alone:

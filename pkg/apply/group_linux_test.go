@@ -27,7 +27,7 @@ func TestNewCgroupV1CopiesParentCPUsAndMems(t *testing.T) {
 		"sys/fs/cgroup/cpuset/cpuset.mems": "0\n",
 		"sys/fs/cgroup/cpuset/tasks":       "",
 	})
-	if _, err := newCgroupV1(root, "/sys/fs/cgroup/cpuset/rtnode-isolated"); err != nil {
+	if err := createCgroup(root, "/sys/fs/cgroup/cpuset/rtnode-isolated"); err != nil {
 		t.Fatal(err)
 	}
 	for file, want := range map[string]string{"cpuset.cpus": "0-3\n", "cpuset.mems": "0\n"} {
@@ -39,7 +39,7 @@ func TestNewCgroupV1CopiesParentCPUsAndMems(t *testing.T) {
 
 func TestCgroupV1MountNamedOtherwise(t *testing.T) {
 	root := cgroupTree(t, testmachine.Tree{"dev/cpusets/cpuset.cpus": "0-3\n"})
-	_, err := newCgroupV1(root, "/dev/cpusets/rtnode-isolated")
+	err := createCgroup(root, "/dev/cpusets/rtnode-isolated")
 	if err == nil || !strings.Contains(err.Error(), "mounted at /dev/cpusets") {
 		t.Errorf("err = %v, want one naming the mount", err)
 	}

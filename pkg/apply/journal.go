@@ -37,12 +37,9 @@ type Entry struct {
 	Restore string `json:"restore,omitempty"`
 	// Choice marks a choice file ("always [madvise] never"), which reads
 	// back its selected word, not what was written.
-	Choice bool `json:"choice,omitempty"`
-	// MoveTasksTo is set on OpCreated cgroups: where revert moves their
-	// tasks before removing them.
-	MoveTasksTo string `json:"moveTasksTo,omitempty"`
-	PID         int    `json:"pid,omitempty"`
-	CPUs        string `json:"cpus,omitempty"`
+	Choice bool   `json:"choice,omitempty"`
+	PID    int    `json:"pid,omitempty"`
+	CPUs   string `json:"cpus,omitempty"`
 	// Kthread marks the affinity of a kernel thread, restored first (new
 	// kernel threads inherit kthreadd's), unlike a task's, restored after
 	// its cgroup move.

@@ -10,11 +10,10 @@ import (
 	"strings"
 
 	"github.com/prometheus/procfs"
-	"github.com/rtnode/rtnode/pkg/discover"
-
 	"golang.org/x/sys/unix"
 	"k8s.io/utils/cpuset"
 
+	"github.com/rtnode/rtnode/pkg/discover"
 	"github.com/rtnode/rtnode/pkg/plan"
 	"github.com/rtnode/rtnode/pkg/topology"
 )
@@ -138,10 +137,7 @@ func (a *Applier) setAffinity(info discover.Thread, to cpuset.CPUSet) (bool, err
 		}
 	}
 	err := unix.SchedSetaffinity(info.TID, toMask(to))
-	a.writes++
-	if a.opts.CrashAfter > 0 && a.writes >= a.opts.CrashAfter {
-		_ = unix.Kill(unix.Getpid(), unix.SIGKILL)
-	}
+	a.counted()
 	if err != nil {
 		a.rep.Skipped = append(a.rep.Skipped, Problem{fmt.Sprintf("kthread %d (%s)", info.TID, info.Comm), err.Error()})
 		return false, nil

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/rtnode/rtnode/pkg/discover"
-
 	"github.com/rtnode/rtnode/pkg/topology"
 )
 
