@@ -18,6 +18,7 @@ import (
 	"github.com/rtnode/rtnode/pkg/discover"
 	"github.com/rtnode/rtnode/pkg/hostfs"
 	"github.com/rtnode/rtnode/pkg/rt"
+	"github.com/rtnode/rtnode/pkg/topology"
 )
 
 // histKeep is the histogram size always kept (µs).
@@ -94,14 +95,11 @@ func pinProcess(o *options, others cpuset.CPUSet) error {
 	if cpus.IsEmpty() {
 		return nil
 	}
-	var mask unix.CPUSet
-	for _, c := range cpus.UnsortedList() {
-		mask.Set(c)
-	}
+	mask := topology.AffinityMask(cpus)
 	tasks, _ := os.ReadDir("/proc/self/task")
 	for _, t := range tasks {
 		tid, _ := strconv.Atoi(t.Name())
-		if err := unix.SchedSetaffinity(tid, &mask); err != nil && o.hasMain {
+		if err := unix.SchedSetaffinity(tid, mask); err != nil && o.hasMain {
 			return fmt.Errorf("--mainaffinity %s: %w", cpus, err)
 		}
 	}

@@ -76,7 +76,7 @@ func (p Placement) ThreadOn(cpus cpuset.CPUSet, prio int) error {
 			return fmt.Errorf("enter the isolated cpuset: %w", err)
 		}
 	}
-	if err := unix.SchedSetaffinity(0, toMask(cpus)); err != nil {
+	if err := unix.SchedSetaffinity(0, topology.AffinityMask(cpus)); err != nil {
 		return fmt.Errorf("pin to cpus %s: %w", cpus, err)
 	}
 	if prio > 0 {

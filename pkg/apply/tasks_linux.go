@@ -72,7 +72,7 @@ func (a *Applier) journalAffinity(tid int, comm string, cgroupCPUs cpuset.CPUSet
 	if err := unix.SchedGetaffinity(tid, &mask); err != nil {
 		return nil
 	}
-	cur := fromMask(&mask)
+	cur := topology.AffinityCPUs(&mask)
 	if cur.Equals(cgroupCPUs) || a.j.HasAffinity(tid) {
 		return nil
 	}
@@ -127,7 +127,7 @@ func (a *Applier) setAffinity(info discover.Thread, to cpuset.CPUSet) (bool, err
 	if err := unix.SchedGetaffinity(info.TID, &mask); err != nil {
 		return false, nil
 	}
-	cur := fromMask(&mask)
+	cur := topology.AffinityCPUs(&mask)
 	if cur.Equals(to) {
 		return false, nil
 	}
@@ -136,7 +136,7 @@ func (a *Applier) setAffinity(info discover.Thread, to cpuset.CPUSet) (bool, err
 			return false, err
 		}
 	}
-	err := unix.SchedSetaffinity(info.TID, toMask(to))
+	err := unix.SchedSetaffinity(info.TID, topology.AffinityMask(to))
 	a.counted()
 	if err != nil {
 		a.rep.Skipped = append(a.rep.Skipped, Problem{fmt.Sprintf("kthread %d (%s)", info.TID, info.Comm), err.Error()})
@@ -156,7 +156,7 @@ func (a *Applier) restoreAffinity(e Entry) error {
 	if err != nil {
 		return fmt.Errorf("journal affinity of %d: %w", e.PID, err)
 	}
-	if err := unix.SchedSetaffinity(e.PID, toMask(set)); err != nil && !errors.Is(err, unix.ESRCH) {
+	if err := unix.SchedSetaffinity(e.PID, topology.AffinityMask(set)); err != nil && !errors.Is(err, unix.ESRCH) {
 		return fmt.Errorf("restore affinity %s of %d (%s): %w", e.CPUs, e.PID, e.Path, err)
 	}
 	return nil
@@ -189,24 +189,6 @@ func (a *Applier) cpusOf(cgroup string) (cpuset.CPUSet, error) {
 		return cpuset.New(), fmt.Errorf("read %s/cpuset.cpus: %w", cgroup, err)
 	}
 	return topology.ParseCPUList(s)
-}
-
-func fromMask(m *unix.CPUSet) cpuset.CPUSet {
-	var ids []int
-	for i := 0; i < len(m)*64; i++ {
-		if m.IsSet(i) {
-			ids = append(ids, i)
-		}
-	}
-	return cpuset.New(ids...)
-}
-
-func toMask(set cpuset.CPUSet) *unix.CPUSet {
-	var m unix.CPUSet
-	for _, id := range set.UnsortedList() {
-		m.Set(id)
-	}
-	return &m
 }
 
 // kthreadFamily groups "ksoftirqd/3" and "migration/0" by name.

@@ -10,6 +10,8 @@ import (
 
 	"golang.org/x/sys/unix"
 	"k8s.io/utils/cpuset"
+
+	"github.com/rtnode/rtnode/pkg/topology"
 )
 
 // Load is background work for realistic runs.
@@ -72,11 +74,7 @@ func StartLoad(loads []Load, cpus cpuset.CPUSet, self, workerArg string) (*exec.
 	go func() {
 		runtime.LockOSThread()
 		defer runtime.UnlockOSThread()
-		var m unix.CPUSet
-		for _, c := range cpus.UnsortedList() {
-			m.Set(c)
-		}
-		if err := unix.SchedSetaffinity(0, &m); err != nil {
+		if err := unix.SchedSetaffinity(0, topology.AffinityMask(cpus)); err != nil {
 			errc <- fmt.Errorf("load affinity %s: %w", cpus, err)
 			return
 		}
