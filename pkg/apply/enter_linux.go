@@ -16,9 +16,9 @@ import (
 	"github.com/rtnode/rtnode/pkg/topology"
 )
 
-// IsolatedCPUs returns the CPUs of rtnode's isolated cpuset below the
+// isolatedCPUs returns the CPUs of rtnode's isolated cpuset below the
 // cpuset mount; an error says the host is not tuned.
-func IsolatedCPUs(root hostfs.Root, cpusetMount string) (cpuset.CPUSet, error) {
+func isolatedCPUs(root hostfs.Root, cpusetMount string) (cpuset.CPUSet, error) {
 	dir := path.Join(cpusetMount, plan.IsolatedCgroup)
 	s, err := root.ReadString(dir, "cpuset.cpus")
 	if err != nil || strings.TrimSpace(s) == "" {
@@ -27,9 +27,9 @@ func IsolatedCPUs(root hostfs.Root, cpusetMount string) (cpuset.CPUSet, error) {
 	return topology.ParseCPUList(s)
 }
 
-// CheckFree returns an error naming a task of the isolated cpuset that may
+// checkFree returns an error naming a task of the isolated cpuset that may
 // already run on one of cpus (another exec'd program, a benchmark).
-func CheckFree(root hostfs.Root, cpusetMount string, cpus cpuset.CPUSet) error {
+func checkFree(root hostfs.Root, cpusetMount string, cpus cpuset.CPUSet) error {
 	dir := path.Join(cpusetMount, plan.IsolatedCgroup)
 	procs, _ := root.ReadString(dir, "cgroup.procs")
 	fs, err := discover.ProcFS(root)
@@ -52,14 +52,18 @@ func CheckFree(root hostfs.Root, cpusetMount string, cpus cpuset.CPUSet) error {
 	return nil
 }
 
-// EnterIsolated puts the calling thread on cpus of rtnode's isolated
-// cpuset, refusing CPUs that are not isolated or not free; the caller then
-// execs and the new program inherits both. It locks the calling goroutine to
-// its thread and uses the same Placement rtbench's threads use.
+// EnterIsolated puts the calling thread on cpus (all isolated CPUs when
+// empty) of rtnode's isolated cpuset, refusing CPUs that are not isolated
+// or not free; the caller then execs and the new program inherits both. It
+// locks the calling goroutine to its thread and uses the same Placement
+// rtbench's threads use.
 func EnterIsolated(root hostfs.Root, m *topology.Machine, cpus cpuset.CPUSet) error {
 	p := NewPlacement(root, m)
 	if p.notTuned != nil {
 		return p.notTuned
+	}
+	if cpus.IsEmpty() {
+		cpus = p.Isolated
 	}
 	if !cpus.IsSubsetOf(p.Isolated) {
 		return fmt.Errorf("cpus %s are not isolated (isolated: %s)", cpus.Difference(p.Isolated), p.Isolated)
@@ -69,12 +73,4 @@ func EnterIsolated(root hostfs.Root, m *topology.Machine, cpus cpuset.CPUSet) er
 	}
 	runtime.LockOSThread()
 	return p.ThreadOn(cpus, 0)
-}
-
-// CgroupMount returns the cpuset mount discovery sees, or an error.
-func CgroupMount(m *topology.Machine) (string, error) {
-	if m.Cgroup.CPUSetMount == "" {
-		return "", fmt.Errorf("no cpuset controller is mounted")
-	}
-	return m.Cgroup.CPUSetMount, nil
 }

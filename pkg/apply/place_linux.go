@@ -34,7 +34,7 @@ func NewPlacement(root hostfs.Root, m *topology.Machine) Placement {
 		notTuned: fmt.Errorf("no cpus are isolated: no cpuset controller is mounted")}
 	if m.Cgroup.CPUSetMount != "" {
 		p.dir = path.Join(m.Cgroup.CPUSetMount, plan.IsolatedCgroup)
-		p.Isolated, p.notTuned = IsolatedCPUs(root, m.Cgroup.CPUSetMount)
+		p.Isolated, p.notTuned = isolatedCPUs(root, m.Cgroup.CPUSetMount)
 	}
 	return p
 }
@@ -50,7 +50,7 @@ func (p Placement) Prepare(cpus cpuset.CPUSet) error {
 	if iso.IsEmpty() {
 		return nil
 	}
-	if err := CheckFree(p.root, path.Dir(p.dir), iso); err != nil {
+	if err := checkFree(p.root, path.Dir(p.dir), iso); err != nil {
 		return err
 	}
 	if p.version == 2 {

@@ -11,7 +11,6 @@ import (
 
 	"github.com/rtnode/rtnode/pkg/apply"
 	"github.com/rtnode/rtnode/pkg/discover"
-	"github.com/rtnode/rtnode/pkg/hostfs"
 	"github.com/rtnode/rtnode/pkg/topology"
 )
 
@@ -35,11 +34,7 @@ func newExecCommand(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			mount, err := apply.CgroupMount(m)
-			if err != nil {
-				return err
-			}
-			want, err := execCPUs(root, mount, cpus)
+			want, err := execCPUs(cpus)
 			if err != nil {
 				return err
 			}
@@ -58,14 +53,10 @@ func newExecCommand(g *globals) *cobra.Command {
 	return cmd
 }
 
-// execCPUs parses --cpus, defaulting to every isolated CPU.
-func execCPUs(root hostfs.Root, mount, list string) (cpuset.CPUSet, error) {
+// execCPUs parses --cpus; empty means every isolated CPU.
+func execCPUs(list string) (cpuset.CPUSet, error) {
 	if list == "" {
-		iso, err := apply.IsolatedCPUs(root, mount)
-		if err != nil {
-			return iso, UsageError{err}
-		}
-		return iso, nil
+		return cpuset.New(), nil
 	}
 	set, err := topology.ParseCPUList(list)
 	if err != nil || set.IsEmpty() {
