@@ -66,25 +66,16 @@ func WriteHistogram(w io.Writer, r *Result) error {
 	return nil
 }
 
-// jsonThread is one entry of "thread" in the cyclictest-shaped JSON.
+// jsonThread is one entry of "thread" in the cyclictest-shaped JSON: the
+// CPU's stats (cpu, cycles, min, avg, max and percentiles, as cyclictest
+// names them) with its histogram and exact nanosecond sums.
 type jsonThread struct {
 	Histogram map[string]uint64 `json:"histogram"`
-	Cycles    uint64            `json:"cycles"`
-	Min       float64           `json:"min"`
-	Max       float64           `json:"max"`
-	Avg       float64           `json:"avg"`
-	CPU       int               `json:"cpu"`
-	P50       float64           `json:"p50"`
-	P99       float64           `json:"p99"`
-	P999      float64           `json:"p99.9"`
-	P9999     float64           `json:"p99.99"`
-	Overruns  uint64            `json:"overruns"`
-	Interrupt uint64            `json:"interruptedSleeps"`
-	Overflow  uint64            `json:"overflows"`
-	SumNanos  int64             `json:"sumNanos"`
-	MinNanos  int64             `json:"minNanos"`
-	MaxNanos  int64             `json:"maxNanos"`
-	Noise     Noise             `json:"noise"`
+	Stats
+	Overflow uint64 `json:"overflows"`
+	SumNanos int64  `json:"sumNanos"`
+	MinNanos int64  `json:"minNanos"`
+	MaxNanos int64  `json:"maxNanos"`
 }
 
 type jsonFile struct {
@@ -116,9 +107,8 @@ func WriteJSON(w io.Writer, r *Result, returnCode int) error {
 		for us, n := range c.Hist.Sparse() {
 			hist[strconv.Itoa(us)] = n
 		}
-		f.Thread[strconv.Itoa(i)] = jsonThread{Histogram: hist, Cycles: c.Cycles, Min: c.Min, Max: c.Max, Avg: c.Avg, CPU: c.CPU,
-			P50: c.P50, P99: c.P99, P999: c.P999, P9999: c.P9999, Overruns: c.Overruns, Interrupt: c.Interrupted,
-			Overflow: c.Hist.Overflow, SumNanos: c.Hist.SumNanos, MinNanos: c.Hist.MinNanos, MaxNanos: c.Hist.MaxNanos, Noise: c.Noise}
+		f.Thread[strconv.Itoa(i)] = jsonThread{Histogram: hist, Stats: c.Stats,
+			Overflow: c.Hist.Overflow, SumNanos: c.Hist.SumNanos, MinNanos: c.Hist.MinNanos, MaxNanos: c.Hist.MaxNanos}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
