@@ -63,8 +63,8 @@ func fillPool(want, sizeKiB int64, set func() (int64, error), compact func()) (i
 		compact()
 	}
 	if got < want {
-		return got, fmt.Errorf("got %d of %d pages after compacting %d times: short %d pages (%d MiB)",
-			got, want, compactAttempts, want-got, (want-got)*sizeKiB>>10)
+		return got, fmt.Errorf("got %d of %d pages after compacting %d times: %s",
+			got, want, compactAttempts, plan.Shortfall(want-got, sizeKiB))
 	}
 	return got, nil
 }

@@ -34,8 +34,8 @@ type Finding struct {
 
 // Options tune an audit.
 type Options struct {
-	// StealWindow is how long hypervisor steal is sampled (default 1 s;
-	// negative skips the check).
+	// StealWindow is how long hypervisor steal is sampled; zero or less
+	// skips the check.
 	StealWindow time.Duration
 	// StealLimit is the steal share (0-1) above which an isolated CPU is
 	// reported (default 0.01).
@@ -44,9 +44,6 @@ type Options struct {
 
 // Run audits the machine m against the plan pl computed for it.
 func Run(ctx context.Context, root hostfs.Root, m *topology.Machine, pl *plan.Plan, opts Options) []Finding {
-	if opts.StealWindow == 0 {
-		opts.StealWindow = time.Second
-	}
 	if opts.StealLimit == 0 {
 		opts.StealLimit = 0.01
 	}
@@ -101,8 +98,8 @@ func hugePagesMessage(pl *plan.Plan, target string) (string, bool) {
 		}
 		size := profile.FormatSize(h.SizeKiB)
 		if h.From < h.To {
-			return fmt.Sprintf("node %d holds %d of the %d %s hugepages the profile wants: short %d pages (%d MiB)",
-				h.Node, h.From, h.To, size, h.To-h.From, (h.To-h.From)*h.SizeKiB>>10), true
+			return fmt.Sprintf("node %d holds %d of the %d %s hugepages the profile wants: %s",
+				h.Node, h.From, h.To, size, plan.Shortfall(h.To-h.From, h.SizeKiB)), true
 		}
 		return fmt.Sprintf("node %d holds %d %s hugepages, the profile wants %d", h.Node, h.From, size, h.To), true
 	}
@@ -191,13 +188,9 @@ func orUnset(s string) string {
 	return s
 }
 
-func sortFindings(f []Finding) {
-	sort.SliceStable(f, func(i, j int) bool { return f[i].Severity == Error && f[j].Severity != Error })
-}
-
 // Sorted returns the findings, errors first.
 func Sorted(f []Finding) []Finding {
 	out := append([]Finding(nil), f...)
-	sortFindings(out)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Severity == Error && out[j].Severity != Error })
 	return out
 }

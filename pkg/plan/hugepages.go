@@ -143,3 +143,9 @@ func supportedSizes(m *topology.Machine) string {
 func HugePagesPath(node int, sizeKiB int64) string {
 	return fmt.Sprintf("/sys/devices/system/node/node%d/hugepages/hugepages-%dkB/nr_hugepages", node, sizeKiB)
 }
+
+// Shortfall says how many pages of sizeKiB a pool lacks, in pages and MiB:
+// "short 39 pages (78 MiB)".
+func Shortfall(pages, sizeKiB int64) string {
+	return fmt.Sprintf("short %d pages (%d MiB)", pages, pages*sizeKiB>>10)
+}

@@ -34,9 +34,6 @@ func newAuditCommand(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if stealWindow == 0 {
-				stealWindow = -1
-			}
 			findings := audit.Sorted(audit.Run(cmd.Context(), h.root, h.machine, h.plan, audit.Options{StealWindow: stealWindow}))
 			if err := writeFindings(cmd, findings, output); err != nil {
 				return err
