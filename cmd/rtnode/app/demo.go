@@ -69,15 +69,18 @@ func runDemo(cmd *cobra.Command, d demo) error {
 		return err
 	}
 	fmt.Fprintln(w, "\n2/3 rtnode apply")
-	rep, err := apply.New(d.host.root, apply.Options{StateDir: d.stateDir, Log: d.g.logger()}).Apply(cmd.Context(), pl)
+	rep, err := d.applier().Apply(cmd.Context(), pl)
 	if err != nil {
-		return fmt.Errorf("apply: %w", err)
+		if _, rerr := d.applier().Revert(cmd.Context()); rerr != nil {
+			return fmt.Errorf("apply: %w (and revert: %v)", err, rerr)
+		}
+		return fmt.Errorf("apply: %w (reverted)", err)
 	}
 	fmt.Fprintf(w, "changed %d values (%d the kernel refuses to change)\n", len(rep.Changed), len(rep.Skipped))
 	fmt.Fprintf(w, "\n3/3 tuned: rtbench on the isolated cpus with the same load for %s\n", d.duration)
 	after, merr := d.measure(w, filepath.Join(dir, "after.json"))
 	if !d.keep {
-		if _, err := apply.New(d.host.root, apply.Options{StateDir: d.stateDir, Log: d.g.logger()}).Revert(cmd.Context()); err != nil {
+		if _, err := d.applier().Revert(cmd.Context()); err != nil {
 			return fmt.Errorf("revert: %w", err)
 		}
 		fmt.Fprintln(w, "\nrtnode revert: the host is as it was")
@@ -89,6 +92,11 @@ func runDemo(cmd *cobra.Command, d demo) error {
 	}
 	writeBeforeAfter(w, before, after)
 	return nil
+}
+
+// applier applies to and reverts the demo's host with its state directory.
+func (d demo) applier() *apply.Applier {
+	return apply.New(d.host.root, apply.Options{StateDir: d.stateDir, Log: d.g.logger()})
 }
 
 // measure runs rtbench with the demo's load and reads its JSON.
