@@ -116,10 +116,8 @@ func Compute(m *topology.Machine, p *profile.NodeProfile) (*Plan, error) {
 	pl.workqueueActions(m)
 	pl.sysctlActions(m, p)
 	pl.thpAction(m, p)
-	for _, a := range hpActions {
-		pl.add(a)
-	}
-	for _, h := range hp {
+	pl.Actions = append(pl.Actions, hpActions...)
+	for _, h := range hp { // every pool the profile sizes, changed or not
 		pl.manage(HugePagesPath(h.Node, h.SizeKiB))
 	}
 	pl.powerActions(m, p)
