@@ -33,8 +33,8 @@ func newApplyCommand(g *globals) *cobra.Command {
 			return err
 		},
 	}
-	cmd.Flags().StringVarP(&profilePath, "profile", "p", "", "NodeProfile or OpenShift PerformanceProfile YAML (default: the embedded default)")
-	cmd.Flags().StringVar(&stateDir, "state-dir", apply.DefaultStateDir, "where the journal of original values is kept")
+	profileFlag(cmd, &profilePath)
+	stateDirFlag(cmd, &stateDir)
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "print what would change and change nothing")
 	return cmd
 }
@@ -55,8 +55,13 @@ func newRevertCommand(g *globals) *cobra.Command {
 			return err
 		},
 	}
-	cmd.Flags().StringVar(&stateDir, "state-dir", apply.DefaultStateDir, "where the journal of original values is kept")
+	stateDirFlag(cmd, &stateDir)
 	return cmd
+}
+
+// stateDirFlag adds --state-dir, the journal apply, revert and demo share.
+func stateDirFlag(cmd *cobra.Command, dir *string) {
+	cmd.Flags().StringVar(dir, "state-dir", apply.DefaultStateDir, "where the journal of original values is kept")
 }
 
 func printReport(w io.Writer, rep *apply.Report, dryRun bool, notes []string) {

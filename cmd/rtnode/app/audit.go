@@ -44,7 +44,7 @@ func newAuditCommand(g *globals) *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVarP(&profilePath, "profile", "p", "", "NodeProfile or OpenShift PerformanceProfile YAML (default: the embedded default)")
+	profileFlag(cmd, &profilePath)
 	cmd.Flags().StringVarP(&output, "output", "o", "text", "output format: text or json")
 	cmd.Flags().DurationVar(&stealWindow, "steal-window", time.Second, "how long to sample hypervisor steal (0 skips it)")
 	return cmd

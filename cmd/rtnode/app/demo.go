@@ -40,7 +40,7 @@ func newDemoCommand(g *globals) *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&keep, "keep", false, "stay tuned after the demo (rtnode revert undoes it)")
 	cmd.Flags().DurationVar(&duration, "duration", 15*time.Second, "length of each measurement")
-	cmd.Flags().StringVar(&stateDir, "state-dir", apply.DefaultStateDir, "where the journal of original values is kept")
+	stateDirFlag(cmd, &stateDir)
 	return cmd
 }
 

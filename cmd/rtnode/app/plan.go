@@ -33,8 +33,13 @@ func newPlanCommand(g *globals) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "text", "output format: text, json or yaml")
-	cmd.Flags().StringVarP(&profilePath, "profile", "p", "", "NodeProfile or OpenShift PerformanceProfile YAML (default: the embedded default)")
+	profileFlag(cmd, &profilePath)
 	return cmd
+}
+
+// profileFlag adds --profile, the profile plan, apply and audit read.
+func profileFlag(cmd *cobra.Command, path *string) {
+	cmd.Flags().StringVarP(path, "profile", "p", "", "NodeProfile or OpenShift PerformanceProfile YAML (default: the embedded default)")
 }
 
 // plannedHost is a host root, its machine and the plan of a profile on it.
