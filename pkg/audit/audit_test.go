@@ -107,7 +107,7 @@ func TestBannedCPUs(t *testing.T) {
 		"IRQBALANCE_BANNED_CPUS=0000000c\x00":            "2-3",
 		"HOME=/\x00":                                     "",
 	} {
-		if got := discover.BannedCPUs(env).String(); got != want {
+		if got := discover.BannedCPUs(strings.Split(env, "\x00")).String(); got != want {
 			t.Errorf("BannedCPUs(%q) = %q, want %q", env, got, want)
 		}
 	}

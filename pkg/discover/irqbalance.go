@@ -2,7 +2,6 @@ package discover
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"k8s.io/utils/cpuset"
@@ -21,25 +20,24 @@ type IRQBalance struct {
 
 // FindIRQBalance looks for a running irqbalance below the root's /proc.
 func FindIRQBalance(root hostfs.Root) (IRQBalance, bool) {
-	pids, _ := root.ReadDirNames("proc")
-	for _, p := range pids {
-		pid, err := strconv.Atoi(p)
-		if err != nil {
+	fs, err := ProcFS(root)
+	if err != nil {
+		return IRQBalance{}, false
+	}
+	procs, _ := fs.AllProcs()
+	for _, p := range procs {
+		if comm, _ := p.Comm(); comm != "irqbalance" {
 			continue
 		}
-		if comm, _ := root.ReadString("proc", p, "comm"); comm != "irqbalance" {
-			continue
-		}
-		env, _ := root.ReadFile("proc", p, "environ")
-		return IRQBalance{PID: pid, Banned: BannedCPUs(string(env))}, true
+		env, _ := p.Environ()
+		return IRQBalance{PID: p.PID, Banned: BannedCPUs(env)}, true
 	}
 	return IRQBalance{}, false
 }
 
-// BannedCPUs reads irqbalance's banned CPUs from a NUL-separated
-// environment.
-func BannedCPUs(env string) cpuset.CPUSet {
-	for _, kv := range strings.Split(env, "\x00") {
+// BannedCPUs reads irqbalance's banned CPUs from its environment.
+func BannedCPUs(env []string) cpuset.CPUSet {
+	for _, kv := range env {
 		if v, ok := strings.CutPrefix(kv, "IRQBALANCE_BANNED_CPULIST="); ok {
 			if s, err := topology.ParseCPUList(v); err == nil {
 				return s

@@ -3,10 +3,9 @@ package discover
 import (
 	"strings"
 
-	"github.com/rtnode/rtnode/pkg/profile"
-
 	"k8s.io/utils/cpuset"
 
+	"github.com/rtnode/rtnode/pkg/profile"
 	"github.com/rtnode/rtnode/pkg/topology"
 )
 
