@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/prometheus/procfs"
+
 	"github.com/rtnode/rtnode/pkg/discover"
 )
 

@@ -5,10 +5,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/prometheus/procfs"
 )
 
 // Teardown stops everything Start began and removes what it left: pods
@@ -70,16 +71,12 @@ func (c *Cluster) waitNoContainers(limit time.Duration) {
 
 // killShims kills the runc shims serving this cluster's containerd.
 func (c *Cluster) killShims() {
-	procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
+	procs, _ := procfs.AllProcs()
 	for _, p := range procs {
-		b, _ := os.ReadFile(p)
-		cmd := string(b)
-		if strings.Contains(cmd, "containerd-shim-runc-v2") && strings.Contains(cmd, c.Socket()) {
-			var pid int
-			if n, err := strconv.Atoi(filepath.Base(filepath.Dir(p))); err == nil {
-				pid = n
-				syscall.Kill(pid, syscall.SIGKILL)
-			}
+		cmd, _ := p.CmdLine()
+		line := strings.Join(cmd, " ")
+		if strings.Contains(line, "containerd-shim-runc-v2") && strings.Contains(line, c.Socket()) {
+			_ = syscall.Kill(p.PID, syscall.SIGKILL)
 		}
 	}
 }
