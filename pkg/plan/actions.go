@@ -27,12 +27,9 @@ func (pl *Plan) cpusetActions(m *topology.Machine) {
 	iso, res := pl.Isolated.String(), pl.Reserved.String()
 	set := func(file, to, reason string) {
 		target := path.Join(cg.CPUSetMount, file)
-		pl.manage(target)
 		from, ok := cg.Files[target]
-		if ok && (from == to || sameCPUList(from, to) && strings.HasSuffix(file, "cpus")) {
-			return
-		}
-		pl.add(Action{KindCPUSet, target, from, to, reason})
+		same := ok && (from == to || sameCPUList(from, to) && strings.HasSuffix(file, "cpus"))
+		pl.knob(true, same, Action{KindCPUSet, target, from, to, reason})
 	}
 	switch cg.CPUSetVersion {
 	case 1:
@@ -58,24 +55,14 @@ func (pl *Plan) cpusetActions(m *topology.Machine) {
 func (pl *Plan) irqActions(m *topology.Machine, p *profile.NodeProfile) {
 	to := pl.IRQTarget
 	t := &m.Tunables
-	if t.HasDefaultIRQAffinity {
-		pl.manage("/proc/irq/default_smp_affinity")
-	}
-	if t.HasDefaultIRQAffinity && !t.DefaultIRQAffinity.Equals(to) {
-		pl.add(Action{KindDefaultIRQ, "/proc/irq/default_smp_affinity", t.DefaultIRQAffinity.String(), to.String(), "irqs created later start on housekeeping cpus"})
-	}
+	pl.knob(t.HasDefaultIRQAffinity, t.DefaultIRQAffinity.Equals(to),
+		Action{KindDefaultIRQ, "/proc/irq/default_smp_affinity", t.DefaultIRQAffinity.String(), to.String(), "irqs created later start on housekeeping cpus"})
 	skip, notes := excludedIRQs(m, &p.Spec.IRQ)
 	pl.Notes = append(pl.Notes, notes...)
 	for _, q := range m.IRQs {
-		if skip[q.Number] || q.Affinity.IsEmpty() {
-			continue
-		}
-		pl.manage(fmt.Sprintf("/proc/irq/%d/smp_affinity_list", q.Number))
-		if q.Affinity.Equals(to) {
-			continue
-		}
-		pl.add(Action{KindIRQ, fmt.Sprintf("/proc/irq/%d/smp_affinity_list", q.Number), q.Affinity.String(), to.String(),
-			fmt.Sprintf("irq %d (%s) off the isolated cpus", q.Number, q.Name)})
+		pl.knob(!skip[q.Number] && !q.Affinity.IsEmpty(), q.Affinity.Equals(to),
+			Action{KindIRQ, fmt.Sprintf("/proc/irq/%d/smp_affinity_list", q.Number), q.Affinity.String(), to.String(),
+				fmt.Sprintf("irq %d (%s) off the isolated cpus", q.Number, q.Name)})
 	}
 }
 
@@ -128,12 +115,8 @@ func (pl *Plan) workqueueActions(m *topology.Machine) {
 		{t.HasWorkqueueMask, t.WorkqueueMask, "/sys/devices/virtual/workqueue/cpumask"},
 		{t.HasWritebackMask, t.WritebackMask, "/sys/bus/workqueue/devices/writeback/cpumask"},
 	} {
-		if w.has {
-			pl.manage(w.path)
-		}
-		if w.has && !w.cur.Equals(pl.Reserved) {
-			pl.add(Action{KindWorkqueue, w.path, w.cur.String(), pl.Reserved.String(), "unbound kernel work runs on housekeeping cpus"})
-		}
+		pl.knob(w.has, w.cur.Equals(pl.Reserved),
+			Action{KindWorkqueue, w.path, w.cur.String(), pl.Reserved.String(), "unbound kernel work runs on housekeeping cpus"})
 	}
 }
 
@@ -170,27 +153,17 @@ func (pl *Plan) sysctlActions(m *topology.Machine, p *profile.NodeProfile) {
 	for _, name := range names {
 		cur, ok := m.Tunables.Sysctls[name]
 		target, _ := profile.SysctlPath(name)
-		if ok {
-			pl.manage(target)
-		}
-		switch {
-		case !ok:
+		if !ok {
 			pl.note(fmt.Sprintf("sysctl %s is not exposed by this kernel; not set", name))
-		case cur != want[name]:
-			pl.add(Action{KindSysctl, target, cur, want[name], reasons[name]})
 		}
+		pl.knob(ok, cur == want[name], Action{KindSysctl, target, cur, want[name], reasons[name]})
 	}
 }
 
 // thpAction sets the transparent hugepage mode.
 func (pl *Plan) thpAction(m *topology.Machine, p *profile.NodeProfile) {
 	cur, want := m.Tunables.THP, p.Spec.TransparentHugepages
-	if cur != "" {
-		pl.manage("/sys/kernel/mm/transparent_hugepage/enabled")
-	}
-	if cur != "" && cur != want {
-		pl.add(Action{KindTHP, "/sys/kernel/mm/transparent_hugepage/enabled", cur, want, "no khugepaged compaction stalls"})
-	}
+	pl.knob(cur != "", cur == want, Action{KindTHP, "/sys/kernel/mm/transparent_hugepage/enabled", cur, want, "no khugepaged compaction stalls"})
 }
 
 // powerActions sets the governor and idle states of isolated CPUs.
@@ -203,25 +176,15 @@ func (pl *Plan) powerActions(m *topology.Machine, p *profile.NodeProfile) {
 	for _, id := range pl.Isolated.List() {
 		c := m.CPU(id)
 		if pw.Governor != "" {
-			switch {
-			case c.Governor == "":
-				noFreq = true
-			default:
-				pl.manage(fmt.Sprintf("/sys/devices/system/cpu/cpu%d/cpufreq/scaling_governor", id))
-			}
-			if c.Governor != "" && c.Governor != pw.Governor {
-				pl.add(Action{KindGovernor, fmt.Sprintf("/sys/devices/system/cpu/cpu%d/cpufreq/scaling_governor", id), c.Governor, pw.Governor, "steady frequency on isolated cpus"})
-			}
+			noFreq = noFreq || c.Governor == ""
+			pl.knob(c.Governor != "", c.Governor == pw.Governor,
+				Action{KindGovernor, fmt.Sprintf("/sys/devices/system/cpu/cpu%d/cpufreq/scaling_governor", id), c.Governor, pw.Governor, "steady frequency on isolated cpus"})
 		}
-		if pw.MaxIdleLatencyMicros != nil {
+		if limit := pw.MaxIdleLatencyMicros; limit != nil {
 			for _, st := range c.IdleStates {
-				if st.LatencyMicros > *pw.MaxIdleLatencyMicros {
-					pl.manage(fmt.Sprintf("/sys/devices/system/cpu/cpu%d/cpuidle/state%d/disable", id, st.Index))
-				}
-				if st.LatencyMicros > *pw.MaxIdleLatencyMicros && !st.Disabled {
-					pl.add(Action{KindIdleState, fmt.Sprintf("/sys/devices/system/cpu/cpu%d/cpuidle/state%d/disable", id, st.Index), "0", "1",
-						fmt.Sprintf("idle state %s exits in %d µs, more than %d", st.Name, st.LatencyMicros, *pw.MaxIdleLatencyMicros)})
-				}
+				pl.knob(st.LatencyMicros > *limit, st.Disabled,
+					Action{KindIdleState, fmt.Sprintf("/sys/devices/system/cpu/cpu%d/cpuidle/state%d/disable", id, st.Index), "0", "1",
+						fmt.Sprintf("idle state %s exits in %d µs, more than %d", st.Name, st.LatencyMicros, *limit)})
 			}
 		}
 	}

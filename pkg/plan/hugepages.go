@@ -9,16 +9,16 @@ import (
 )
 
 // planHugePages turns spec.hugepages into a target per node and size, each
-// checked against the node's free memory, and the actions that set them.
-func planHugePages(m *topology.Machine, p *profile.NodeProfile, pl *Plan) ([]HugePagesPlan, []Action, error) {
+// checked against the node's free memory (Compute plans the actions).
+func planHugePages(m *topology.Machine, p *profile.NodeProfile, pl *Plan) ([]HugePagesPlan, error) {
 	h := p.Spec.HugePages
 	if h == nil {
-		return nil, nil, nil
+		return nil, nil
 	}
 	if h.DefaultSize != "" {
 		size, _ := profile.ParseSize(h.DefaultSize)
 		if !supported(m, size) {
-			return nil, nil, profile.Errorf("spec.hugepages.defaultSize", "%s is not supported by this machine (supported: %s)", h.DefaultSize, supportedSizes(m))
+			return nil, profile.Errorf("spec.hugepages.defaultSize", "%s is not supported by this machine (supported: %s)", h.DefaultSize, supportedSizes(m))
 		}
 	}
 	want := map[[2]int64]int64{} // {node, size} → pages
@@ -26,11 +26,11 @@ func planHugePages(m *topology.Machine, p *profile.NodeProfile, pl *Plan) ([]Hug
 		field := fmt.Sprintf("spec.hugepages.pages[%d]", i)
 		size, _ := profile.ParseSize(r.Size)
 		if !supported(m, size) {
-			return nil, nil, profile.Errorf(field+".size", "%s is not supported by this machine (supported: %s)", r.Size, supportedSizes(m))
+			return nil, profile.Errorf(field+".size", "%s is not supported by this machine (supported: %s)", r.Size, supportedSizes(m))
 		}
 		if r.Node != nil {
 			if m.NUMANode(*r.Node) == nil {
-				return nil, nil, profile.Errorf(field+".node", "node %d does not exist (nodes: %s)", *r.Node, topology.CPUList(m.NUMANodeIDs()...))
+				return nil, profile.Errorf(field+".node", "node %d does not exist (nodes: %s)", *r.Node, topology.CPUList(m.NUMANodeIDs()...))
 			}
 			want[[2]int64{int64(*r.Node), size}] += int64(r.Count)
 			continue
@@ -39,7 +39,7 @@ func planHugePages(m *topology.Machine, p *profile.NodeProfile, pl *Plan) ([]Hug
 			want[[2]int64{int64(node), size}] += n
 		}
 	}
-	return hugePageTargets(m, want, pl)
+	return hugePageTargets(m, want, pl), nil
 }
 
 // spread divides count pages over the nodes with memory, the remainder
@@ -64,7 +64,9 @@ func spread(m *topology.Machine, count int) map[int]int64 {
 	return out
 }
 
-func hugePageTargets(m *topology.Machine, want map[[2]int64]int64, pl *Plan) ([]HugePagesPlan, []Action, error) {
+// hugePageTargets is the pool of each node and size, with its feasibility;
+// the pools that cannot grow enough now are noted.
+func hugePageTargets(m *topology.Machine, want map[[2]int64]int64, pl *Plan) []HugePagesPlan {
 	keys := make([][2]int64, 0, len(want))
 	for k := range want {
 		keys = append(keys, k)
@@ -76,7 +78,6 @@ func hugePageTargets(m *topology.Machine, want map[[2]int64]int64, pl *Plan) ([]
 		return keys[i][1] < keys[j][1]
 	})
 	var plans []HugePagesPlan
-	var actions []Action
 	for _, k := range keys {
 		node := m.NUMANode(int(k[0]))
 		hp := HugePagesPlan{Node: node.ID, SizeKiB: k[1], To: want[k], FreeBytes: node.MemFree, Feasible: true}
@@ -94,12 +95,14 @@ func hugePageTargets(m *topology.Machine, want map[[2]int64]int64, pl *Plan) ([]
 				hp.Node, hp.To-hp.From, profile.FormatSize(k[1]), hp.NeedBytes>>20, hp.FreeBytes>>20))
 		}
 		plans = append(plans, hp)
-		if hp.To != hp.From {
-			actions = append(actions, Action{KindHugePages, HugePagesPath(hp.Node, k[1]),
-				fmt.Sprint(hp.From), fmt.Sprint(hp.To), fmt.Sprintf("%s hugepages on node %d", profile.FormatSize(k[1]), hp.Node)})
-		}
 	}
-	return plans, actions, nil
+	return plans
+}
+
+// action sets the pool's page count.
+func (h HugePagesPlan) action() Action {
+	return Action{KindHugePages, HugePagesPath(h.Node, h.SizeKiB), fmt.Sprint(h.From), fmt.Sprint(h.To),
+		fmt.Sprintf("%s hugepages on node %d", profile.FormatSize(h.SizeKiB), h.Node)}
 }
 
 // supported reports whether some node has a pool of that size.

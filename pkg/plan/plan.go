@@ -106,7 +106,7 @@ func Compute(m *topology.Machine, p *profile.NodeProfile) (*Plan, error) {
 	if pl.IRQTarget, err = irqTarget(p, reserved); err != nil {
 		return nil, err
 	}
-	hp, hpActions, err := planHugePages(m, p, pl)
+	hp, err := planHugePages(m, p, pl)
 	if err != nil {
 		return nil, err
 	}
@@ -116,9 +116,8 @@ func Compute(m *topology.Machine, p *profile.NodeProfile) (*Plan, error) {
 	pl.workqueueActions(m)
 	pl.sysctlActions(m, p)
 	pl.thpAction(m, p)
-	pl.Actions = append(pl.Actions, hpActions...)
-	for _, h := range hp { // every pool the profile sizes, changed or not
-		pl.manage(HugePagesPath(h.Node, h.SizeKiB))
+	for _, h := range hp {
+		pl.knob(true, h.From == h.To, h.action())
 	}
 	pl.powerActions(m, p)
 	pl.BootArgs = bootArgs(m, p, pl)
@@ -128,6 +127,18 @@ func Compute(m *topology.Machine, p *profile.NodeProfile) (*Plan, error) {
 func (pl *Plan) add(a Action) {
 	pl.Actions = append(pl.Actions, a)
 	pl.manage(a.Target)
+}
+
+// knob plans one file the machine exposes (exposed false: nothing): the
+// profile manages it, and a changes it unless it already holds a.To.
+func (pl *Plan) knob(exposed, same bool, a Action) {
+	if !exposed {
+		return
+	}
+	pl.manage(a.Target)
+	if !same {
+		pl.Actions = append(pl.Actions, a)
+	}
 }
 
 func (pl *Plan) manage(target string) { pl.Managed = append(pl.Managed, target) }
