@@ -2,25 +2,36 @@ package discover
 
 import (
 	"bytes"
+	"fmt"
 	"path"
 	"slices"
 	"strings"
 
+	"github.com/rtnode/rtnode/pkg/hostfs"
 	"github.com/rtnode/rtnode/pkg/topology"
 )
 
-// readCgroup finds the cgroup mode and where the cpuset controller is.
-func (d *Discoverer) readCgroup(m *topology.Machine, g *gaps) {
-	b, err := d.root.ReadFile("proc/self/mounts")
+// ReadMounts reads the mount table below root: /proc/self/mounts, or
+// /proc/mounts where a capture has no self link.
+func ReadMounts(root hostfs.Root) ([]Mount, error) {
+	b, err := root.ReadFile("proc/self/mounts")
 	if err != nil {
-		if b, err = d.root.ReadFile("proc/mounts"); err != nil {
-			g.addf("cgroup", "cannot read /proc/self/mounts: %v", errReason(err))
-			return
+		if b, err = root.ReadFile("proc/mounts"); err != nil {
+			return nil, fmt.Errorf("cannot read /proc/self/mounts: %v", errReason(err))
 		}
 	}
 	mounts, err := ParseMounts(bytes.NewReader(b))
 	if err != nil {
-		g.addf("cgroup", "/proc/self/mounts: %v", err)
+		return nil, fmt.Errorf("/proc/self/mounts: %v", err)
+	}
+	return mounts, nil
+}
+
+// readCgroup finds the cgroup mode and where the cpuset controller is.
+func (d *Discoverer) readCgroup(m *topology.Machine, g *gaps) {
+	mounts, err := ReadMounts(d.root)
+	if err != nil {
+		g.add("cgroup", err.Error())
 		return
 	}
 	m.Cgroup = CgroupFromMounts(mounts, d.controllers)

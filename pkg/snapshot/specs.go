@@ -1,7 +1,6 @@
 package snapshot
 
 import (
-	"bytes"
 	"path"
 	"path/filepath"
 	"strings"
@@ -106,13 +105,7 @@ func resolveBelow(root hostfs.Root, p string) string {
 
 // cgroupSpecs adds the cgroup.controllers of every cgroup2 mount.
 func cgroupSpecs(root hostfs.Root) []string {
-	b, err := root.ReadFile("proc/self/mounts")
-	if err != nil {
-		if b, err = root.ReadFile("proc/mounts"); err != nil {
-			return nil
-		}
-	}
-	mounts, _ := discover.ParseMounts(bytes.NewReader(b))
+	mounts, _ := discover.ReadMounts(root)
 	var out []string
 	for _, m := range mounts {
 		if m.FSType == "cgroup2" {
