@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -44,31 +45,39 @@ type options struct {
 	cmdline      string
 }
 
+// rawFlags are the flags kept as given until finish checks and converts
+// them.
+type rawFlags struct {
+	affinity, mainAff, loadAff, duration, maxLat, p99, p999 string
+	intervalUS                                              int64
+	loads                                                   []string
+}
+
+// parseFlags parses rtbench's command line; the flag package's own
+// messages are dropped, rtbench prints one line.
 func parseFlags(args []string) (*options, error) {
 	fs := pflag.NewFlagSet("rtbench", pflag.ContinueOnError)
-	fs.SetOutput(discard{})
+	fs.SetOutput(io.Discard)
 	o := &options{cmdline: "rtbench " + strings.Join(args, " ")}
-	var affinity, mainAff, loadAff, duration, maxLat, p99, p999 string
-	var intervalUS int64
-	var loads []string
-	fs.StringVarP(&affinity, "affinity", "a", "", "cpus to measure, one thread each (default: the isolated cpus of a tuned host, else all online cpus)")
+	var r rawFlags
+	fs.StringVarP(&r.affinity, "affinity", "a", "", "cpus to measure, one thread each (default: the isolated cpus of a tuned host, else all online cpus)")
 	fs.IntVarP(&o.threads, "threads", "t", 0, "number of measurement threads (default: one per cpu of --affinity)")
 	fs.IntVarP(&o.priority, "priority", "p", 95, "SCHED_FIFO priority of the measurement threads (1-99)")
-	fs.Int64VarP(&intervalUS, "interval", "i", 1000, "wake-up interval in µs")
-	fs.StringVarP(&duration, "duration", "D", "", "run time: 30s, 5m, 2h; a bare number is seconds")
+	fs.Int64VarP(&r.intervalUS, "interval", "i", 1000, "wake-up interval in µs")
+	fs.StringVarP(&r.duration, "duration", "D", "", "run time: 30s, 5m, 2h; a bare number is seconds")
 	fs.Uint64VarP(&o.loops, "loops", "l", 0, "cycles per thread (0: until --duration)")
 	fs.BoolVarP(&o.mlock, "mlockall", "m", false, "lock current and future memory")
-	fs.StringVar(&mainAff, "mainaffinity", "", "cpus of the main thread (default: the cpus not measured)")
+	fs.StringVar(&r.mainAff, "mainaffinity", "", "cpus of the main thread (default: the cpus not measured)")
 	fs.IntVarP(&o.histLimit, "histogram", "h", 0, "print the histogram up to this many µs (it is always kept up to 10000)")
 	fs.StringVar(&o.histFile, "histfile", "", "write the histogram to this file instead of standard output")
 	fs.BoolVarP(&o.quiet, "quiet", "q", false, "no progress line")
 	fs.StringVar(&o.jsonFile, "json", "", "write the results as JSON (cyclictest's shape plus percentiles and noise)")
 	fs.StringVar(&o.reportFile, "report", "", "write a self-contained HTML report")
-	fs.StringArrayVar(&loads, "load", nil, "background load on the housekeeping cpus: cpu|memory|io[:N] (repeatable)")
-	fs.StringVar(&loadAff, "load-affinity", "", "cpus of the load (default: the cpus not measured)")
-	fs.StringVar(&maxLat, "max-latency", "", "fail when a cpu's max latency exceeds this (50us, 1ms)")
-	fs.StringVar(&p99, "p99", "", "fail when a cpu's p99 exceeds this")
-	fs.StringVar(&p999, "p999", "", "fail when a cpu's p99.9 exceeds this")
+	fs.StringArrayVar(&r.loads, "load", nil, "background load on the housekeeping cpus: cpu|memory|io[:N] (repeatable)")
+	fs.StringVar(&r.loadAff, "load-affinity", "", "cpus of the load (default: the cpus not measured)")
+	fs.StringVar(&r.maxLat, "max-latency", "", "fail when a cpu's max latency exceeds this (50us, 1ms)")
+	fs.StringVar(&r.p99, "p99", "", "fail when a cpu's p99 exceeds this")
+	fs.StringVar(&r.p999, "p999", "", "fail when a cpu's p99.9 exceeds this")
 	fs.StringVar(&o.saveBaseline, "save-baseline", "", "save this run as a baseline (JSON)")
 	fs.StringVar(&o.baseline, "baseline", "", "compare with a baseline and fail on a real p99/p99.9 regression")
 	fs.Float64Var(&o.tolerance, "tolerance", 1.3, "with --baseline: allowed growth of p99 and p99.9")
@@ -85,28 +94,29 @@ func parseFlags(args []string) (*options, error) {
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
-	return o, o.finish(fs, affinity, mainAff, loadAff, duration, maxLat, p99, p999, intervalUS, loads)
+	return o, o.finish(r)
 }
 
-func (o *options) finish(fs *pflag.FlagSet, affinity, mainAff, loadAff, duration, maxLat, p99, p999 string, intervalUS int64, loads []string) error {
+// finish checks the raw flags and fills the options from them.
+func (o *options) finish(r rawFlags) error {
 	var err error
-	if o.affinity, o.hasAffinity, err = cpuList("--affinity", affinity); err != nil {
+	if o.affinity, o.hasAffinity, err = cpuList("--affinity", r.affinity); err != nil {
 		return err
 	}
-	if o.mainAffinity, o.hasMain, err = cpuList("--mainaffinity", mainAff); err != nil {
+	if o.mainAffinity, o.hasMain, err = cpuList("--mainaffinity", r.mainAff); err != nil {
 		return err
 	}
-	if o.loadAffinity, o.hasLoadAff, err = cpuList("--load-affinity", loadAff); err != nil {
+	if o.loadAffinity, o.hasLoadAff, err = cpuList("--load-affinity", r.loadAff); err != nil {
 		return err
 	}
 	if o.priority < 1 || o.priority > 99 {
 		return fmt.Errorf("--priority %d: must be 1-99", o.priority)
 	}
-	if intervalUS < 50 || intervalUS > 10_000_000 {
-		return fmt.Errorf("--interval %d: must be 50-10000000 µs", intervalUS)
+	if r.intervalUS < 50 || r.intervalUS > 10_000_000 {
+		return fmt.Errorf("--interval %d: must be 50-10000000 µs", r.intervalUS)
 	}
-	o.interval = time.Duration(intervalUS) * time.Microsecond
-	if o.duration, err = parseDuration(duration); err != nil {
+	o.interval = time.Duration(r.intervalUS) * time.Microsecond
+	if o.duration, err = parseDuration(r.duration); err != nil {
 		return err
 	}
 	if o.duration == 0 && o.loops == 0 {
@@ -119,7 +129,7 @@ func (o *options) finish(fs *pflag.FlagSet, affinity, mainAff, loadAff, duration
 		return fmt.Errorf("--histogram %d: must be 0-1000000 µs", o.histLimit)
 	}
 	o.printHist = o.histLimit > 0 || o.histFile != ""
-	for _, l := range loads {
+	for _, l := range r.loads {
 		ld, err := rt.ParseLoad(l)
 		if err != nil {
 			return err
@@ -129,7 +139,7 @@ func (o *options) finish(fs *pflag.FlagSet, affinity, mainAff, loadAff, duration
 	for _, t := range []struct {
 		flag, v string
 		dst     *time.Duration
-	}{{"--max-latency", maxLat, &o.targets.MaxLatency}, {"--p99", p99, &o.targets.P99}, {"--p999", p999, &o.targets.P999}} {
+	}{{"--max-latency", r.maxLat, &o.targets.MaxLatency}, {"--p99", r.p99, &o.targets.P99}, {"--p999", r.p999, &o.targets.P999}} {
 		if t.v == "" {
 			continue
 		}
@@ -179,8 +189,3 @@ func cpuList(flag, s string) (cpuset.CPUSet, bool, error) {
 	}
 	return set, true, nil
 }
-
-type discard struct{}
-
-// Write drops the flag package's own messages: rtbench prints one line.
-func (discard) Write(p []byte) (int, error) { return len(p), nil }
