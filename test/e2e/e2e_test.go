@@ -41,7 +41,7 @@ func TestScenarios(t *testing.T) {
 	nri := c.StartNRIRecorder(t)
 	t.Run("a Guaranteed pod with cpu 1 runs on exclusive cpu 1 with CFS quota off", func(t *testing.T) {
 		ct := c.RunStaticPod("guaranteed.yaml", guaranteedPod("guaranteed", "", oneCPU), "app")
-		if got := ct.Status("Cpus_allowed_list"); got != "1" {
+		if got := ct.AllowedCPUs(); got != "1" {
 			t.Errorf("Cpus_allowed_list = %q, want 1", got)
 		}
 		if got := ct.CgroupFile("cpu", "cpu.cfs_quota_us"); got != "-1" {

@@ -7,9 +7,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/prometheus/procfs"
+
+	"github.com/rtnode/rtnode/pkg/discover"
 )
 
 // Container is a running container of a static pod.
@@ -50,21 +53,21 @@ func (c *Cluster) crictl(args ...string) (string, error) {
 	return string(out), err
 }
 
-// Status returns a field of the container process's /proc status.
-func (ct *Container) Status(field string) string {
-	b, _ := os.ReadFile("/proc/" + strconv.Itoa(ct.PID) + "/status")
-	for _, l := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(l, field+":"); ok {
-			return strings.TrimSpace(v)
-		}
+// AllowedCPUs returns the CPUs the container's process may run on (its
+// Cpus_allowed_list).
+func (ct *Container) AllowedCPUs() string {
+	_, cpus, err := discover.ProcessCPUs(ct.proc(), ct.PID)
+	if err != nil {
+		return ""
 	}
-	return ""
+	return cpus.String()
 }
 
-// Environ returns the container process's environment.
-func (ct *Container) Environ() []string {
-	b, _ := os.ReadFile("/proc/" + strconv.Itoa(ct.PID) + "/environ")
-	return strings.Split(strings.TrimRight(string(b), "\x00"), "\x00")
+// proc is the host's /proc.
+func (ct *Container) proc() procfs.FS {
+	fs, err := procfs.NewDefaultFS()
+	must(ct.c.t, err)
+	return fs
 }
 
 // Annotations returns the annotations of the container's OCI spec.
@@ -80,11 +83,14 @@ func (ct *Container) Annotations() map[string]string {
 
 // CgroupFile reads a file of the container's cgroup in a v1 controller.
 func (ct *Container) CgroupFile(controller, file string) string {
-	b, _ := os.ReadFile("/proc/" + strconv.Itoa(ct.PID) + "/cgroup")
-	for _, l := range strings.Split(string(b), "\n") {
-		parts := strings.SplitN(l, ":", 3)
-		if len(parts) == 3 && slices.Contains(strings.Split(parts[1], ","), controller) {
-			v, _ := os.ReadFile(filepath.Join("/sys/fs/cgroup", parts[1], parts[2], file))
+	p, err := ct.proc().Proc(ct.PID)
+	if err != nil {
+		return ""
+	}
+	groups, _ := p.Cgroups()
+	for _, g := range groups {
+		if slices.Contains(g.Controllers, controller) {
+			v, _ := os.ReadFile(filepath.Join("/sys/fs/cgroup", strings.Join(g.Controllers, ","), g.Path, file))
 			return strings.TrimSpace(string(v))
 		}
 	}

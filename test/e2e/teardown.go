@@ -36,7 +36,7 @@ func (c *Cluster) Teardown() {
 	if c.kubelet != nil {
 		c.waitNoContainers(40 * time.Second)
 		stop(c.kubelet)
-		_ = exec.Command(c.path("crictl", crictlVersion, "crictl"), "-r", "unix://"+c.Socket(), "rmp", "-fa").Run()
+		_, _ = c.crictl("rmp", "-fa")
 	}
 	c.killShims()
 	if c.containerd != nil {
@@ -61,8 +61,8 @@ func (c *Cluster) Teardown() {
 func (c *Cluster) waitNoContainers(limit time.Duration) {
 	deadline := time.Now().Add(limit)
 	for time.Now().Before(deadline) {
-		out, err := exec.Command(c.path("crictl", crictlVersion, "crictl"), "-r", "unix://"+c.Socket(), "ps", "-q").Output()
-		if err != nil || strings.TrimSpace(string(out)) == "" {
+		out, err := c.crictl("ps", "-q")
+		if err != nil || strings.TrimSpace(out) == "" {
 			return
 		}
 		time.Sleep(200 * time.Millisecond)
